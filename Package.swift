@@ -1,0 +1,63 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Parley",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "parley", targets: ["parley"]),
+        .library(name: "LedgerStore", targets: ["LedgerStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(name: "LZ4Codec", dependencies: ["CLZ4"]),
+        .target(name: "CanonicalJSON"),
+        .target(
+            name: "LedgerIntegrity",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "LedgerStore",
+            dependencies: ["LZ4Codec", "CanonicalJSON", "LedgerIntegrity"]
+        ),
+        .target(name: "Catalogue", dependencies: ["CanonicalJSON", "LedgerStore"]),
+        .target(name: "Projections", dependencies: ["Catalogue", "CanonicalJSON", "LedgerStore"]),
+        .target(name: "Reports", dependencies: ["Projections", "LedgerStore", "LedgerIntegrity"]),
+        .target(
+            name: "Audit",
+            dependencies: ["LedgerStore", "LedgerIntegrity", "Catalogue", "Projections", "LZ4Codec", "CanonicalJSON"]
+        ),
+        .executableTarget(
+            name: "parley",
+            dependencies: [
+                "LedgerStore", "LedgerIntegrity", "Catalogue", "Projections", "Reports", "Audit", "CanonicalJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"]),
+        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"]),
+        .testTarget(name: "LedgerIntegrityTests", dependencies: ["LedgerIntegrity"]),
+        .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore", "LZ4Codec", "LedgerIntegrity", "CanonicalJSON"]),
+        .testTarget(name: "CatalogueTests", dependencies: ["Catalogue", "CanonicalJSON"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Catalogue", "LedgerStore", "CanonicalJSON"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Projections", "LedgerStore"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "LedgerStore", "LedgerIntegrity"]),
+        .testTarget(name: "ParleyCLITests", dependencies: ["LedgerStore", "LedgerIntegrity"]),
+    ]
+)
+
+/// One set of compiler settings for every target (as swift-nio does).
+let sharedSwiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings
+}

@@ -1,0 +1,89 @@
+import Crypto
+
+/// A SHA-256 digest as 32 raw bytes.
+public typealias Hash32 = [UInt8]
+
+/// Hashing rules of RFC 6962 §2.1: domain-separated leaf and node hashes.
+public enum RFC6962 {
+    /// The root of the empty tree: SHA-256 of the empty string.
+    public static let emptyRoot: Hash32 = Array(SHA256.hash(data: [UInt8]()))
+
+    /// Leaf hash: SHA-256(0x00 ‖ leaf).
+    ///
+    /// - Parameter leaf: The leaf bytes (a canonical record line without its newline).
+    /// - Returns: The 32-byte leaf hash.
+    public static func leafHash<Bytes: Collection>(_ leaf: Bytes) -> Hash32 where Bytes.Element == UInt8 {
+        var hasher = SHA256()
+        hasher.update(data: [0x00])
+        if let done = leaf.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
+            _ = done
+        } else {
+            hasher.update(data: Array(leaf))
+        }
+        return Array(hasher.finalize())
+    }
+
+    /// Leaf hash of bytes in a raw buffer.
+    ///
+    /// - Parameter leaf: The leaf bytes.
+    /// - Returns: The 32-byte leaf hash.
+    public static func leafHash(_ leaf: UnsafeRawBufferPointer) -> Hash32 {
+        var hasher = SHA256()
+        hasher.update(data: [0x00])
+        hasher.update(bufferPointer: leaf)
+        return Array(hasher.finalize())
+    }
+
+    /// Interior node hash: SHA-256(0x01 ‖ left ‖ right).
+    ///
+    /// - Parameters:
+    ///   - left: The left child hash.
+    ///   - right: The right child hash.
+    /// - Returns: The 32-byte node hash.
+    public static func nodeHash(_ left: Hash32, _ right: Hash32) -> Hash32 {
+        var hasher = SHA256()
+        hasher.update(data: [0x01])
+        hasher.update(data: left)
+        hasher.update(data: right)
+        return Array(hasher.finalize())
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Lowercase hexadecimal rendering of the bytes.
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Parses lowercase or uppercase hexadecimal; nil when the text is not an even run of hex digits.
+    ///
+    /// - Parameter hex: The hexadecimal text.
+    public init?(hexString hex: String) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count / 2)
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        var index = 0
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        self = out
+    }
+}
