@@ -87,3 +87,17 @@ extension Array where Element == UInt8 {
         self = out
     }
 }
+
+extension RFC6962 {
+    /// The split point k of RFC 6962 §2.1: the largest power of two strictly smaller than `n`.
+    ///
+    /// - Parameter n: A tree size of at least 2.
+    /// - Returns: k with k < n ≤ 2k.
+    package static func splitPoint(_ n: UInt64) -> UInt64 {
+        precondition(n >= 2, "split point needs at least two leaves")
+        return 1 << (UInt64.bitWidth - (n - 1).leadingZeroBitCount - 1)
+    }
+
+    /// True when `hash` has the length of a SHA-256 digest.
+    package static func isHash(_ hash: Hash32) -> Bool { hash.count == 32 }
+}

@@ -1,0 +1,234 @@
+/// A JSON document as a value tree (integers only, as Parley's records are).
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// The member `key` of an object; nil for absent members and non-objects.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// The string, when this is a string.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The integer, when this is an integer.
+    public var integerValue: Int64? {
+        if case .integer(let number) = self { return number }
+        return nil
+    }
+
+    /// The Boolean, when this is a Boolean.
+    public var boolValue: Bool? {
+        if case .bool(let flag) = self { return flag }
+        return nil
+    }
+
+    /// The elements, when this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
+    /// The members, when this is an object.
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    /// The JSON type name, as JSON Schema spells it.
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .integer: return "integer"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}
+
+extension JSONValue {
+    /// Parses JSON text into a value tree, with the same rules as `CanonicalEncoder`.
+    ///
+    /// - Parameter bytes: The JSON text.
+    /// - Throws: `JSONInputError` naming the field and the problem.
+    public init(parsing bytes: some Collection<UInt8>) throws(JSONInputError) {
+        let array = Array(bytes)
+        let result: Result<JSONValue, JSONInputError> = array.withUnsafeBytes { raw in
+            var parser = TreeParser(lexer: JSONLexer(raw))
+            do throws(JSONLexer.Failure) {
+                parser.lexer.skipWhitespace()
+                let value = try parser.value(depth: 0)
+                parser.lexer.skipWhitespace()
+                if !parser.lexer.atEnd {
+                    throw JSONLexer.Failure(
+                        message: "unexpected \(parser.lexer.found) after the JSON value", offset: parser.lexer.position)
+                }
+                return .success(value)
+            } catch {
+                return .failure(JSONInputError(path: parser.pathString(), message: error.message, offset: error.offset))
+            }
+        }
+        self = try result.get()
+    }
+
+    /// Parses JSON text given as a string.
+    ///
+    /// - Parameter text: The JSON text.
+    /// - Throws: `JSONInputError` naming the field and the problem.
+    public init(parsing text: String) throws(JSONInputError) {
+        try self.init(parsing: Array(text.utf8))
+    }
+
+    /// The RFC 8785 canonical bytes of this value.
+    public var canonicalBytes: [UInt8] {
+        var out = [UInt8]()
+        appendCanonical(to: &out)
+        return out
+    }
+
+    /// The RFC 8785 canonical text of this value.
+    public var canonicalString: String { String(decoding: canonicalBytes, as: UTF8.self) }
+
+    /// Appends the canonical bytes of this value to `out`.
+    ///
+    /// - Parameter out: The buffer to append to.
+    public func appendCanonical(to out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: Array("null".utf8))
+        case .bool(let flag): out.append(contentsOf: Array((flag ? "true" : "false").utf8))
+        case .integer(let number): out.append(contentsOf: Array(String(number).utf8))
+        case .string(var text):
+            text.withUTF8 { JSONLexer.appendCanonicalString(UnsafeRawBufferPointer($0), to: &out) }
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                element.appendCanonical(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in CanonicalOrder.sorted(members.keys).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                var name = key
+                name.withUTF8 { JSONLexer.appendCanonicalString(UnsafeRawBufferPointer($0), to: &out) }
+                out.append(UInt8(ascii: ":"))
+                members[key]!.appendCanonical(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+}
+
+/// Recursive-descent builder of `JSONValue` trees over `JSONLexer`.
+private struct TreeParser {
+    var lexer: JSONLexer
+    var path: [String] = []
+    var decoded: [UInt8] = []
+
+    func pathString() -> String {
+        var text = ""
+        for component in path {
+            if component.hasPrefix("[") {
+                text += component
+            } else {
+                text += text.isEmpty ? component : "." + component
+            }
+        }
+        return text
+    }
+
+    mutating func string() throws(JSONLexer.Failure) -> String {
+        decoded.removeAll(keepingCapacity: true)
+        let (raw, escaped) = try lexer.scanString(decoded: &decoded)
+        if escaped { return String(decoding: decoded, as: UTF8.self) }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: lexer.input[raw]), as: UTF8.self)
+    }
+
+    mutating func value(depth: Int) throws(JSONLexer.Failure) -> JSONValue {
+        guard !lexer.atEnd else { throw JSONLexer.Failure(message: "missing value", offset: lexer.position) }
+        guard depth < JSONLimits.maxDepth else {
+            throw JSONLexer.Failure(message: "nested deeper than \(JSONLimits.maxDepth) levels", offset: lexer.position)
+        }
+        switch lexer.current {
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .integer(try lexer.scanInteger().value)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return try lexer.scanLiteral()
+        case UInt8(ascii: "["):
+            lexer.position += 1
+            var elements: [JSONValue] = []
+            lexer.skipWhitespace()
+            if !lexer.atEnd && lexer.current == UInt8(ascii: "]") {
+                lexer.position += 1
+                return .array(elements)
+            }
+            while true {
+                path.append("[\(elements.count)]")
+                lexer.skipWhitespace()
+                elements.append(try value(depth: depth + 1))
+                path.removeLast()
+                lexer.skipWhitespace()
+                guard !lexer.atEnd else { throw JSONLexer.Failure(message: "unterminated array", offset: lexer.position) }
+                if lexer.current == UInt8(ascii: ",") {
+                    lexer.position += 1
+                    continue
+                }
+                guard lexer.current == UInt8(ascii: "]") else {
+                    throw JSONLexer.Failure(message: "expected ',' or ']' but found \(lexer.found)", offset: lexer.position)
+                }
+                lexer.position += 1
+                return .array(elements)
+            }
+        case UInt8(ascii: "{"):
+            lexer.position += 1
+            var members: [String: JSONValue] = [:]
+            lexer.skipWhitespace()
+            if !lexer.atEnd && lexer.current == UInt8(ascii: "}") {
+                lexer.position += 1
+                return .object(members)
+            }
+            while true {
+                lexer.skipWhitespace()
+                guard !lexer.atEnd, lexer.current == UInt8(ascii: "\"") else {
+                    throw JSONLexer.Failure(message: "expected a member name but found \(lexer.found)", offset: lexer.position)
+                }
+                let key = try string()
+                path.append(key)
+                lexer.skipWhitespace()
+                guard !lexer.atEnd, lexer.current == UInt8(ascii: ":") else {
+                    throw JSONLexer.Failure(message: "expected ':' but found \(lexer.found)", offset: lexer.position)
+                }
+                lexer.position += 1
+                lexer.skipWhitespace()
+                let member = try value(depth: depth + 1)
+                if members.updateValue(member, forKey: key) != nil {
+                    throw JSONLexer.Failure(message: "duplicate key", offset: lexer.position)
+                }
+                path.removeLast()
+                lexer.skipWhitespace()
+                guard !lexer.atEnd else { throw JSONLexer.Failure(message: "unterminated object", offset: lexer.position) }
+                if lexer.current == UInt8(ascii: ",") {
+                    lexer.position += 1
+                    continue
+                }
+                guard lexer.current == UInt8(ascii: "}") else {
+                    throw JSONLexer.Failure(message: "expected ',' or '}' but found \(lexer.found)", offset: lexer.position)
+                }
+                lexer.position += 1
+                return .object(members)
+            }
+        default:
+            throw JSONLexer.Failure(message: "unexpected \(lexer.found)", offset: lexer.position)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import CLZ4
+
+/// Decompresses single LZ4 frames, verifying the content checksum.
+///
+/// Owns a liblz4 decompression context; reuse one decoder for many frames.
+public final class LZ4FrameDecoder {
+    private var context: OpaquePointer?
+
+    /// Creates a decoder.
+    ///
+    /// - Throws: `LZ4Error` when liblz4 cannot allocate a context.
+    public init() throws(LZ4Error) {
+        var created: OpaquePointer?
+        let code = LZ4F_createDecompressionContext(&created, UInt32(LZ4F_VERSION))
+        guard LZ4F_isError(code) == 0, let created else {
+            throw LZ4Error("cannot create an lz4 decompression context")
+        }
+        context = created
+    }
+
+    deinit {
+        if let context { LZ4F_freeDecompressionContext(context) }
+    }
+
+    /// Decompresses exactly one frame and appends its content to `output`.
+    ///
+    /// - Parameters:
+    ///   - frame: The bytes of one complete LZ4 frame (nothing before or after it).
+    ///   - expectedSize: The content size from the frame header, when known (sizes the output).
+    ///   - output: The buffer the content is appended to.
+    /// - Throws: `LZ4Error` on corrupt data, a checksum mismatch or a truncated frame.
+    public func decompressFrame(
+        _ frame: UnsafeRawBufferPointer,
+        expectedSize: Int?,
+        appendingTo output: inout [UInt8]
+    ) throws(LZ4Error) {
+        LZ4F_resetDecompressionContext(context)
+        var consumedTotal = 0
+        var chunk = max(expectedSize ?? 0, 64 * 1024)
+        while true {
+            let start = output.count
+            output.append(contentsOf: repeatElement(0, count: chunk))
+            var produced = 0
+            var consumed = frame.count - consumedTotal
+            var hint = 0
+            output.withUnsafeMutableBytes { destination in
+                produced = chunk
+                hint = LZ4F_decompress(
+                    context, destination.baseAddress! + start, &produced,
+                    frame.baseAddress! + consumedTotal, &consumed, nil)
+            }
+            output.removeLast(chunk - (LZ4F_isError(hint) != 0 ? chunk : produced))
+            if LZ4F_isError(hint) != 0 {
+                throw LZ4Error(
+                    "corrupt lz4 frame: " + String(cString: LZ4F_getErrorName(hint)), offset: consumedTotal)
+            }
+            consumedTotal += consumed
+            if hint == 0 {
+                guard consumedTotal == frame.count else {
+                    throw LZ4Error("bytes after the end of an lz4 frame", offset: consumedTotal)
+                }
+                return
+            }
+            if consumed == 0 && produced == 0 {
+                throw LZ4Error("lz4 frame is truncated", offset: consumedTotal)
+            }
+            chunk = max(chunk, 64 * 1024)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import CanonicalJSON
+import LedgerIntegrity
+import LZ4Codec
+
+/// The skippable frame that closes each commit: which records it holds and the tree root after it.
+public struct CommitMarker: Sendable, Equatable {
+    /// The skippable-frame magic of commit markers.
+    public static let magic: UInt32 = 0x184D_2A5C
+
+    /// Seq of the commit's first record.
+    public var firstSeq: UInt64
+    /// Seq of the commit's last record (= tree size after the commit).
+    public var lastSeq: UInt64
+    /// RFC 6962 root over records 1…lastSeq.
+    public var root: Hash32
+    /// When the commit was made (RFC 3339).
+    public var committedAt: String
+
+    /// Creates a marker.
+    public init(firstSeq: UInt64, lastSeq: UInt64, root: Hash32, committedAt: String) {
+        self.firstSeq = firstSeq
+        self.lastSeq = lastSeq
+        self.root = root
+        self.committedAt = committedAt
+    }
+
+    /// The tree size after the commit.
+    public var treeSize: UInt64 { lastSeq }
+
+    /// The canonical JSON payload.
+    public var payload: [UInt8] {
+        JSONValue.object([
+            "committed_at": .string(committedAt), "first_seq": .integer(Int64(firstSeq)),
+            "last_seq": .integer(Int64(lastSeq)), "root": .string(root.hexString), "tree_size": .integer(Int64(lastSeq)),
+        ]).canonicalBytes
+    }
+
+    /// The whole skippable frame.
+    public var frame: [UInt8] { FrameScanner.skippableFrame(magic: Self.magic, payload: payload) }
+
+    /// Parses a marker payload; it must be the canonical JSON this code writes.
+    ///
+    /// - Parameter payload: The skippable frame's payload.
+    /// - Returns: nil when the payload is not a well-formed marker.
+    public init?(payload: some Collection<UInt8>) {
+        let bytes = Array(payload)
+        guard let value = try? JSONValue(parsing: bytes), value.canonicalBytes == bytes,
+            let object = value.objectValue, object.count == 5,
+            let first = value["first_seq"]?.integerValue, let last = value["last_seq"]?.integerValue,
+            let size = value["tree_size"]?.integerValue, let rootHex = value["root"]?.stringValue,
+            let committed = value["committed_at"]?.stringValue,
+            first >= 1, last >= first, size == last, rootHex.utf8.count == 64,
+            let root = [UInt8](hexString: rootHex), Array(rootHex.utf8) == Array(root.hexString.utf8)
+        else { return nil }
+        self.init(firstSeq: UInt64(first), lastSeq: UInt64(last), root: root, committedAt: committed)
+    }
+}

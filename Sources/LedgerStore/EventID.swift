@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An event id: a UUID held as 16 bytes, written lowercase `8-4-4-4-12`.
+public struct EventID: Sendable, Hashable, CustomStringConvertible {
+    /// High and low 64 bits, big-endian order of the textual form.
+    public var high: UInt64
+    public var low: UInt64
+
+    /// Creates an id from its two halves.
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either case).
+    ///
+    /// - Parameter text: The UUID text.
+    /// - Returns: nil when it is not a UUID.
+    public init?(_ text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return nil }
+        var value: [UInt64] = [0, 0]
+        var nibbles = 0
+        for (index, c) in bytes.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard c == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let digit: UInt64
+            switch c {
+            case 48...57: digit = UInt64(c - 48)
+            case 97...102: digit = UInt64(c - 87)
+            case 65...70: digit = UInt64(c - 55)
+            default: return nil
+            }
+            value[nibbles / 16] = value[nibbles / 16] << 4 | digit
+            nibbles += 1
+        }
+        self.init(high: value[0], low: value[1])
+    }
+
+    public var description: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        for index in 0..<32 {
+            if index == 8 || index == 12 || index == 16 || index == 20 { out.append(UInt8(ascii: "-")) }
+            let word = index < 16 ? high : low
+            let shift = UInt64(60 - (index % 16) * 4)
+            out.append(digits[Int((word >> shift) & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Makes random (version 4) event ids quickly: a xoshiro256** generator seeded once from the
+/// system's entropy, so a bulk append does not make two system calls per event.
+public struct EventIDGenerator {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    /// Creates a generator seeded from the system random source.
+    public init() {
+        var system = SystemRandomNumberGenerator()
+        state = (system.next(), system.next(), system.next(), system.next() | 1)
+    }
+
+    private mutating func next() -> UInt64 {
+        let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = state.3 << 45 | state.3 >> 19
+        return result
+    }
+
+    /// A new random version-4 UUID.
+    public mutating func make() -> EventID {
+        let high = (next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        let low = (next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        return EventID(high: high, low: low)
+    }
+}

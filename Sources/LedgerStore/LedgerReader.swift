@@ -1,0 +1,116 @@
+/// Reads committed records in seq order without taking the writer lock.
+///
+/// Only bytes up to the last valid commit marker of each segment are read, so a reader never
+/// sees a commit that is still being written or was torn by a crash.
+public struct LedgerReader: Sendable {
+    /// Where a read stopped, to resume from (used by `log --follow`).
+    public struct Position: Sendable {
+        /// The segment to continue in.
+        public var segment: String?
+        /// The committed offset reached in that segment.
+        public var offset: Int
+        /// The seq of the next record.
+        public var nextSeq: UInt64
+    }
+
+    /// The ledger's directory layout.
+    public let layout: LedgerLayout
+    /// The ledger's manifest.
+    public let manifest: LedgerManifest
+
+    /// Opens a ledger for reading.
+    ///
+    /// - Parameter path: The ledger directory.
+    /// - Throws: `LedgerError(.notFound)` when there is no ledger there.
+    public init(path: String) throws {
+        layout = LedgerLayout(root: path)
+        guard FileSystem.exists(layout.manifest) else {
+            throw LedgerError(.notFound, "no Parley ledger at \(path) (ledger.json is missing); create one with `parley init \(path)`")
+        }
+        manifest = try LedgerManifest(parsing: try FileSystem.readFile(layout.manifest))
+    }
+
+    /// Segment file names in seq order.
+    public func segmentNames() -> [String] {
+        FileSystem.list(layout.segments).filter { LedgerLayout.firstSeq(ofSegment: $0) != nil }
+    }
+
+    /// Calls `body` with every committed record from `position` on, in seq order.
+    ///
+    /// - Parameters:
+    ///   - position: Where to start; `start(fromSeq:)` makes one.
+    ///   - body: Receives the seq and the record line (no newline); returns false to stop.
+    /// - Returns: The position after the last record delivered.
+    /// - Throws: `LedgerError(.integrity)` on damaged committed bytes; whatever `body` throws.
+    @discardableResult
+    public func forEachRecord(
+        from position: Position,
+        _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool
+    ) throws -> Position {
+        let names = segmentNames()
+        var current = position
+        let decoder = try CommitDecoder()
+        var startIndex = 0
+        if let segment = position.segment, let index = names.firstIndex(of: segment) {
+            startIndex = index
+        } else {
+            current.offset = 0
+            startIndex = max(0, (names.lastIndex { LedgerLayout.firstSeq(ofSegment: $0)! <= position.nextSeq } ?? 0))
+        }
+        for index in startIndex..<names.count {
+            let name = names[index]
+            if current.segment != name {
+                current.segment = name
+                current.offset = 0
+            }
+            let bytes = try FileSystem.readFile(layout.segmentPath(name))
+            var stop = false
+            try bytes.withUnsafeBytes { raw in
+                let scan = SegmentScan(raw, from: min(current.offset, raw.count))
+                for commit in scan.commits {
+                    if commit.marker.lastSeq < current.nextSeq {
+                        current.offset = commit.markerRange.upperBound
+                        continue
+                    }
+                    try decoder.decode(commit, in: raw, segment: name)
+                    try decoder.content.withUnsafeBytes { content in
+                        for (lineIndex, line) in decoder.lines.enumerated() {
+                            let seq = commit.marker.firstSeq + UInt64(lineIndex)
+                            guard seq >= current.nextSeq else { continue }
+                            guard try body(seq, UnsafeRawBufferPointer(rebasing: content[line])) else {
+                                stop = true
+                                return
+                            }
+                            current.nextSeq = seq + 1
+                        }
+                    }
+                    if stop { return }
+                    current.offset = commit.markerRange.upperBound
+                }
+            }
+            if stop { break }
+        }
+        return current
+    }
+
+    /// A position that starts at `seq`.
+    ///
+    /// - Parameter seq: The first seq wanted (1 for the whole ledger).
+    public static func start(fromSeq seq: UInt64) -> Position {
+        Position(segment: nil, offset: 0, nextSeq: max(seq, 1))
+    }
+
+    /// The record line with the given seq, if committed.
+    ///
+    /// - Parameter seq: The seq.
+    /// - Returns: The line bytes (no newline), or nil.
+    /// - Throws: `LedgerError` on damage.
+    public func record(seq: UInt64) throws -> [UInt8]? {
+        var found: [UInt8]?
+        try forEachRecord(from: Self.start(fromSeq: seq)) { recordSeq, line in
+            if recordSeq == seq { found = Array(line) }
+            return false
+        }
+        return found
+    }
+}

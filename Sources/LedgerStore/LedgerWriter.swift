@@ -1,0 +1,239 @@
+import CanonicalJSON
+import LZ4Codec
+import LedgerIntegrity
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The single writer of a ledger: holds the `LOCK`, recovers torn tails on open, and appends
+/// commits (see `AppendBatch`).
+public final class LedgerWriter {
+    /// How the writer behaves.
+    public struct Options: Sendable {
+        /// Seconds to wait for the writer lock before failing with "ledger busy".
+        public var wait: Double = 10
+        /// fsync each commit before acknowledging it; false only for bulk loads (`--no-sync`).
+        public var sync = true
+        /// A new segment starts when the current one has at least this many bytes.
+        public var segmentBytes = 64 << 20
+        /// Checks event bodies against the catalogue.
+        public var validator: any EventValidator = EnvelopeOnlyValidator()
+
+        /// Default options; `PARLEY_SEGMENT_BYTES` overrides the segment size (for tests).
+        public init() {
+            if let text = getenv("PARLEY_SEGMENT_BYTES"), let bytes = Int(String(cString: text)), bytes > 0 {
+                segmentBytes = bytes
+            }
+        }
+    }
+
+    /// The ledger's layout.
+    public let layout: LedgerLayout
+    /// The ledger's manifest.
+    public let manifest: LedgerManifest
+    /// The writer's options.
+    public let options: Options
+    /// What opening the ledger repaired (quarantined tails, rebuilt index), one sentence each.
+    public private(set) var recoveryNotes: [String] = []
+
+    private let lock: WriterLock
+    var index = LedgerIndex()
+    private var idTable: [EventID: UInt64]?
+    private var encoder = CanonicalEncoder()
+
+    /// Opens a ledger for writing: takes the lock, then recovers.
+    ///
+    /// - Parameters:
+    ///   - path: The ledger directory.
+    ///   - options: Writer options.
+    /// - Throws: `LedgerError` (.notFound, .busy, .integrity, .io).
+    public init(path: String, options: Options = Options()) throws {
+        let reader = try LedgerReader(path: path)
+        layout = reader.layout
+        manifest = reader.manifest
+        self.options = options
+        lock = try WriterLock(path: layout.lock, wait: options.wait)
+        try recover()
+    }
+
+    /// Seq of the last committed record.
+    public var lastSeq: UInt64 { index.lastSeq }
+    /// RFC 6962 root over all committed records.
+    public var root: Hash32 { index.frontier.root }
+    /// Current version of a stream (0 when absent).
+    public func version(of stream: String) -> UInt64 { index.streams[stream] ?? 0 }
+    /// Number of streams.
+    public var streamCount: Int { index.streams.count }
+
+    /// Starts a batch that becomes one commit.
+    ///
+    /// - Parameter largeFrames: Write 4 MiB-block frames (bulk input) rather than small ones.
+    /// - Returns: The batch.
+    public func batch(largeFrames: Bool = true, collectResults: Bool = false) -> AppendBatch {
+        AppendBatch(writer: self, largeFrames: largeFrames, collectResults: collectResults)
+    }
+
+    // MARK: - Recovery
+
+    /// Brings the index up to date with the segments and moves torn tails to `quarantine/`.
+    private func recover() throws {
+        let names = FileSystem.list(layout.segments).filter { LedgerLayout.firstSeq(ofSegment: $0) != nil }
+        var startIndex = 0
+        var startOffset = 0
+        if let loaded = LedgerIndex.load(from: layout), let position = matches(loaded, names) {
+            index = loaded
+            startIndex = position
+            startOffset = loaded.committedEnd
+        } else {
+            if LedgerIndex.load(from: layout) != nil || FileSystem.exists(layout.indexState) {
+                recoveryNotes.append("index did not match the segments; rebuilt it from the segments")
+            }
+            index = LedgerIndex()
+        }
+        var newIDs: [(EventID, UInt64)] = []
+        let decoder = try CommitDecoder()
+        var changed = false
+        for position in startIndex..<names.count {
+            let name = names[position]
+            let path = layout.segmentPath(name)
+            let bytes = try FileSystem.readFile(path)
+            let offset = name == index.segment ? startOffset : 0
+            guard LedgerLayout.firstSeq(ofSegment: name) == (offset == 0 ? index.lastSeq + 1 : LedgerLayout.firstSeq(ofSegment: name))
+            else {
+                throw LedgerError(
+                    .integrity,
+                    "segment \(name) does not start at seq \(index.lastSeq + 1); run `parley audit` before writing")
+            }
+            let scan = bytes.withUnsafeBytes { SegmentScan($0, from: offset) }
+            try bytes.withUnsafeBytes { raw in
+                for commit in scan.commits {
+                    try decoder.decode(commit, in: raw, segment: name)
+                    try apply(commit: commit, lines: decoder, segment: name, newIDs: &newIDs)
+                    index.segment = name
+                    index.committedEnd = commit.markerRange.upperBound
+                    index.markerStart = commit.markerRange.lowerBound
+                    changed = true
+                }
+            }
+            if let tail = scan.tail {
+                guard position == names.count - 1 else {
+                    throw LedgerError(
+                        .integrity,
+                        "\(name)@\(tail.problemOffset): \(tail.reason) in a sealed segment; run `parley audit`")
+                }
+                try quarantine(segment: name, bytes: bytes, from: tail.offset, reason: tail.reason)
+                changed = true
+            } else if scan.commits.isEmpty && offset == 0 && bytes.isEmpty {
+                unlink(path)
+                recoveryNotes.append("removed empty segment \(name)")
+            }
+        }
+        if !newIDs.isEmpty || changed {
+            index.idsBytes = try IDIndex.append(newIDs, to: layout, validBytes: index.idsBytes)
+            try index.save(to: layout)
+        }
+    }
+
+    /// The position in `names` to resume scanning from, when `loaded` agrees with the segments.
+    private func matches(_ loaded: LedgerIndex, _ names: [String]) -> Int? {
+        guard let segment = loaded.segment else { return loaded.lastSeq == 0 ? 0 : nil }
+        guard let position = names.firstIndex(of: segment),
+            let size = FileSystem.fileSize(layout.segmentPath(segment)), size >= loaded.committedEnd,
+            loaded.markerStart + 8 <= loaded.committedEnd,
+            let bytes = try? FileSystem.readFile(layout.segmentPath(segment))
+        else { return nil }
+        let marker = bytes.withUnsafeBytes { raw -> CommitMarker? in
+            guard let frame = try? FrameScanner.frame(in: raw, at: loaded.markerStart),
+                case .skippable(let range, CommitMarker.magic, let payload) = frame,
+                range.upperBound == loaded.committedEnd
+            else { return nil }
+            return CommitMarker(payload: UnsafeRawBufferPointer(rebasing: raw[payload]))
+        }
+        guard let marker, marker.lastSeq == loaded.lastSeq, marker.root == loaded.frontier.root else { return nil }
+        return position
+    }
+
+    /// Folds one committed commit into the index, checking seq, versions and the marker root.
+    private func apply(
+        commit: SegmentCommit, lines: CommitDecoder, segment: String, newIDs: inout [(EventID, UInt64)]
+    ) throws {
+        guard commit.marker.firstSeq == index.lastSeq + 1 else {
+            throw LedgerError(
+                .integrity,
+                "\(segment)@\(commit.start): commit starts at seq \(commit.marker.firstSeq), expected \(index.lastSeq + 1); run `parley audit`"
+            )
+        }
+        try lines.content.withUnsafeBytes { content in
+            for line in lines.lines {
+                let record = UnsafeRawBufferPointer(rebasing: content[line])
+                let envelope = try RecordEnvelope(line: record, encoder: &encoder)
+                guard envelope.seq == index.lastSeq + 1 else {
+                    throw LedgerError(.integrity, "\(segment): record seq \(envelope.seq), expected \(index.lastSeq + 1)")
+                }
+                let previous = index.streams[envelope.stream] ?? 0
+                guard envelope.version == previous + 1 else {
+                    throw LedgerError(
+                        .integrity,
+                        "\(segment): seq \(envelope.seq) has version \(envelope.version) of \(envelope.stream), expected \(previous + 1)")
+                }
+                index.streams[envelope.stream] = envelope.version
+                index.frontier.append(leafHash: RFC6962.leafHash(record))
+                index.lastSeq = envelope.seq
+                if let recorded = Timestamp(rfc3339: envelope.recordedAt), recorded > index.lastRecordedAt {
+                    index.lastRecordedAt = recorded
+                }
+                if let id = EventID(envelope.id) {
+                    newIDs.append((id, envelope.seq))
+                    idTable?[id] = envelope.seq
+                }
+            }
+        }
+        guard index.frontier.root == commit.marker.root else {
+            throw LedgerError(
+                .integrity,
+                "\(segment)@\(commit.markerRange.lowerBound): marker root for tree size \(commit.marker.lastSeq) does not match the records; run `parley audit`"
+            )
+        }
+    }
+
+    /// Moves uncommitted bytes to `quarantine/` (durably) and truncates the segment.
+    private func quarantine(segment: String, bytes: [UInt8], from offset: Int, reason: String) throws {
+        try FileSystem.makeDirectory(layout.quarantine)
+        let target = layout.quarantine + "/\(segment).\(offset).\(Timestamp.now().microseconds / 1_000_000).torn"
+        try FileSystem.writeAtomically(Array(bytes[offset...]), to: target)
+        let path = layout.segmentPath(segment)
+        if offset == 0 {
+            guard unlink(path) == 0 else { throw LedgerError(.io, "cannot remove \(path): \(FileSystem.errorText())") }
+            try FileSystem.syncDirectory(layout.segments)
+        } else {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0, ftruncate(fd, off_t(offset)) == 0 else {
+                if fd >= 0 { close(fd) }
+                throw LedgerError(.io, "cannot truncate \(path): \(FileSystem.errorText())")
+            }
+            try FileSystem.sync(fd, path: path)
+            close(fd)
+        }
+        recoveryNotes.append(
+            "moved \(bytes.count - offset) uncommitted bytes of \(segment) (from offset \(offset): \(reason)) to \(target)")
+    }
+
+    // MARK: - Used by AppendBatch
+
+    /// The id table, loaded on first use.
+    func knownSeq(of id: EventID) -> UInt64? {
+        if idTable == nil { idTable = IDIndex.load(layout, bytes: index.idsBytes) }
+        return idTable?[id]
+    }
+
+    /// Records a finished commit in the index.
+    func didCommit(_ update: LedgerIndex, ids: [(EventID, UInt64)]) throws {
+        index = update
+        if idTable != nil { for (id, seq) in ids { idTable?[id] = seq } }
+        index.idsBytes = try IDIndex.append(ids, to: layout, validBytes: index.idsBytes)
+        try index.save(to: layout)
+    }
+}

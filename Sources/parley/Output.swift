@@ -1,0 +1,72 @@
+import ArgumentParser
+import LedgerStore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Buffered standard output and diagnostics on standard error.
+///
+/// Commands run on one thread; the buffer is only touched from it.
+enum Output {
+    nonisolated(unsafe) private static var pending: [UInt8] = []
+
+    /// Writes bytes to stdout through a 256 KiB buffer.
+    static func write(_ bytes: UnsafeRawBufferPointer) {
+        pending.append(contentsOf: bytes)
+        if pending.count >= 256 * 1024 { flush() }
+    }
+
+    /// Writes a line to stdout.
+    static func line(_ text: String) {
+        var copy = text + "\n"
+        copy.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes a line to stderr (unbuffered).
+    static func diagnostic(_ text: String) {
+        var copy = text + "\n"
+        copy.withUTF8 { raw in writeFully(2, UnsafeRawBufferPointer(raw)) }
+    }
+
+    /// Writes text to stderr without a newline (progress lines).
+    static func progress(_ text: String) {
+        var copy = text
+        copy.withUTF8 { raw in writeFully(2, UnsafeRawBufferPointer(raw)) }
+    }
+
+    /// Writes out what is buffered for stdout.
+    static func flush() {
+        pending.withUnsafeBytes { writeFully(1, $0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return }
+            offset += count
+        }
+    }
+
+    /// Whether stderr is a terminal (progress is shown only then).
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}
+
+/// Runs a command body, turning `LedgerError` into its message on stderr and its exit code.
+func reportingLedgerErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        let result = try body()
+        Output.flush()
+        return result
+    } catch let error as LedgerError {
+        Output.flush()
+        Output.diagnostic("parley: error: " + error.message)
+        for problem in error.problems { Output.diagnostic("  " + problem) }
+        throw ExitCode(error.code.rawValue)
+    }
+}

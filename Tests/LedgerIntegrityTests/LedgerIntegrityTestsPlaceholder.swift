@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct LedgerIntegrityTestsPlaceholder {
-    @Test func moduleBuilds() { #expect(Bool(true)) }
-}
