@@ -42,15 +42,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec"]),
-        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON"]),
+        .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
+        .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec", "ParleyTestSupport"]),
+        .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "ParleyTestSupport"]),
         .testTarget(name: "LedgerIntegrityTests", dependencies: ["LedgerIntegrity"]),
-        .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore", "LZ4Codec", "LedgerIntegrity", "CanonicalJSON"]),
-        .testTarget(name: "CatalogueTests", dependencies: ["Catalogue", "CanonicalJSON"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Catalogue", "LedgerStore", "CanonicalJSON"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Projections", "LedgerStore"]),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "LedgerStore", "LedgerIntegrity"]),
-        .testTarget(name: "ParleyCLITests", dependencies: ["LedgerStore", "LedgerIntegrity"]),
+        .testTarget(
+            name: "LedgerStoreTests",
+            dependencies: ["LedgerStore", "LZ4Codec", "LedgerIntegrity", "CanonicalJSON", "ParleyTestSupport"]
+        ),
+        .testTarget(name: "CatalogueTests", dependencies: ["Catalogue", "CanonicalJSON", "ParleyTestSupport"]),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "Catalogue", "LedgerStore", "CanonicalJSON", "ParleyTestSupport"]
+        ),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Projections", "LedgerStore", "ParleyTestSupport"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "LedgerStore", "LedgerIntegrity", "ParleyTestSupport"]),
+        .testTarget(
+            name: "ParleyCLITests",
+            dependencies: ["parley", "LedgerStore", "LedgerIntegrity", "CanonicalJSON", "ParleyTestSupport"]
+        ),
     ]
 )
 

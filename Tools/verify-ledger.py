@@ -950,7 +950,7 @@ def key_id(name, pub):
 def parse_verifier_key(text):
     """`<name>+<keyid 8 hex>+<base64(0x01 || pub32)>` -> (name, keyid bytes, pub)."""
     text = text.strip()
-    parts = text.rsplit("+", 2)
+    parts = text.split("+", 2)   # names never contain "+"; base64 may
     if len(parts) != 3 or text.startswith("PRIVATE+"):
         raise UsageError("verifier key must look like <name>+<8 hex>+<base64>")
     name, hexid, b64 = parts

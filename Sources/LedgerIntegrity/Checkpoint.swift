@@ -49,6 +49,9 @@ public struct Checkpoint: Sendable, Hashable {
         guard body.utf8.last == UInt8(ascii: "\n") else {
             throw IntegrityError(.malformedCheckpoint, "checkpoint body must end with a newline")
         }
+        if let problem = Self.controlCharacterProblem(body) {
+            throw IntegrityError(.malformedCheckpoint, problem)
+        }
         let lines = body.utf8.dropLast()
             .split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
@@ -117,6 +120,19 @@ public struct Checkpoint: Sendable, Hashable {
     ///   `init(verifying:with:expectedOrigin:)`.
     public init(verifying encoded: [UInt8], with verifiers: [NoteVerifier], expectedOrigin: String? = nil) throws(IntegrityError) {
         try self.init(verifying: SignedNote(parsing: encoded), with: verifiers, expectedOrigin: expectedOrigin)
+    }
+
+    private static func controlCharacterProblem(_ body: String) -> String? {
+        var line = 1
+        for scalar in body.unicodeScalars {
+            if scalar == "\n" {
+                line += 1
+            } else if scalar.value < 0x20 {
+                let crlf = scalar == "\r" ? " (CRLF line endings are not allowed)" : ""
+                return "checkpoint line \(line) contains the control character U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(4))\(crlf)"
+            }
+        }
+        return nil
     }
 
     private static func lineProblem(_ line: String, what: String) -> String? {

@@ -29,7 +29,8 @@ public struct ConsistencyProof: Sendable, Hashable {
     ///   - fromRoot: The trusted root of the tree of `fromSize` leaves.
     ///   - toRoot: The trusted root of the tree of `toSize` leaves.
     /// - Throws: `IntegrityError` `.verificationFailed` when the roots are not consistent
-    ///   through this proof; `.outOfRange` or `.malformedProof` when it cannot be evaluated.
+    ///   through this proof or the proof has the wrong length for the sizes; `.outOfRange`
+    ///   when the sizes are in the wrong order; `.malformedProof` when a hash is not 32 bytes.
     public func verify(fromRoot: Hash32, toRoot: Hash32) throws(IntegrityError) {
         guard fromSize <= toSize else {
             throw IntegrityError(.outOfRange, "consistency proof from size \(fromSize) to the smaller size \(toSize): a ledger never shrinks")
@@ -42,7 +43,7 @@ public struct ConsistencyProof: Sendable, Hashable {
         }
         if fromSize == toSize || fromSize == 0 {
             guard path.isEmpty else {
-                throw IntegrityError(.malformedProof, "consistency proof from size \(fromSize) to \(toSize) must be empty, but has \(path.count) entries")
+                throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) must be empty, but has \(path.count) entries")
             }
             if fromSize == toSize {
                 guard fromRoot == toRoot else {
@@ -57,7 +58,7 @@ public struct ConsistencyProof: Sendable, Hashable {
             return
         }
         guard !path.isEmpty else {
-            throw IntegrityError(.malformedProof, "consistency proof from size \(fromSize) to \(toSize) is empty; it needs at least one node")
+            throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) is empty; it needs at least one node")
         }
 
         // 0 < fromSize < toSize from here on.
@@ -76,7 +77,7 @@ public struct ConsistencyProof: Sendable, Hashable {
         var sr = fr
         for c in nodes.dropFirst() {
             guard sn != 0 else {
-                throw IntegrityError(.malformedProof, "consistency proof from size \(fromSize) to \(toSize) has too many entries (\(path.count))")
+                throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) has too many entries (\(path.count))")
             }
             if fn & 1 == 1 || fn == sn {
                 fr = RFC6962.nodeHash(c, fr)
@@ -92,7 +93,7 @@ public struct ConsistencyProof: Sendable, Hashable {
             sn >>= 1
         }
         guard sn == 0 else {
-            throw IntegrityError(.malformedProof, "consistency proof from size \(fromSize) to \(toSize) has too few entries (\(path.count))")
+            throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) has too few entries (\(path.count))")
         }
         guard fr == fromRoot else {
             throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) does not reproduce the old root: computed \(fr.hexString), expected \(fromRoot.hexString)")

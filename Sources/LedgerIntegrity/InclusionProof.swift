@@ -24,7 +24,8 @@ public struct InclusionProof: Sendable, Hashable {
     /// - Parameter leafHash: The RFC 6962 hash of the leaf.
     /// - Returns: The computed root of a tree of `treeSize` leaves.
     /// - Throws: `IntegrityError` `.outOfRange` when the index is not below the tree size,
-    ///   `.malformedProof` when a hash is not 32 bytes or the path length does not fit the sizes.
+    ///   `.malformedProof` when a hash is not 32 bytes, `.verificationFailed` when the path
+    ///   length does not fit the index and size.
     public func rootHash(leafHash: Hash32) throws(IntegrityError) -> Hash32 {
         guard leafIndex < treeSize else {
             throw IntegrityError(.outOfRange, "inclusion proof: leaf index \(leafIndex) is not inside a tree of size \(treeSize)")
@@ -40,7 +41,7 @@ public struct InclusionProof: Sendable, Hashable {
         var r = leafHash
         for p in path {
             guard sn != 0 else {
-                throw IntegrityError(.malformedProof, "inclusion proof for leaf \(leafIndex) in a tree of size \(treeSize) has too many path entries (\(path.count))")
+                throw IntegrityError(.verificationFailed, "inclusion proof for leaf \(leafIndex) in a tree of size \(treeSize) has too many path entries (\(path.count))")
             }
             if fn & 1 == 1 || fn == sn {
                 r = RFC6962.nodeHash(p, r)
@@ -56,7 +57,7 @@ public struct InclusionProof: Sendable, Hashable {
             sn >>= 1
         }
         guard sn == 0 else {
-            throw IntegrityError(.malformedProof, "inclusion proof for leaf \(leafIndex) in a tree of size \(treeSize) has too few path entries (\(path.count))")
+            throw IntegrityError(.verificationFailed, "inclusion proof for leaf \(leafIndex) in a tree of size \(treeSize) has too few path entries (\(path.count))")
         }
         return r
     }

@@ -43,7 +43,10 @@ public struct SignedNote: Sendable, Hashable {
     /// - Parameter encoded: The note bytes (UTF-8).
     /// - Throws: `IntegrityError` `.malformedNote` naming what is wrong.
     public init(parsing encoded: [UInt8]) throws(IntegrityError) {
-        guard let whole = String(validating: encoded, as: UTF8.self) else {
+        // String(decoding:) repairs invalid UTF-8, so a lossless round trip means it was valid
+        // (String(validating:) would need macOS 15).
+        let whole = String(decoding: encoded, as: UTF8.self)
+        guard whole.utf8.elementsEqual(encoded) else {
             throw IntegrityError(.malformedNote, "signed note is not valid UTF-8")
         }
         if let control = whole.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" }) {

@@ -83,7 +83,8 @@ public final class LedgerWriter {
         let names = FileSystem.list(layout.segments).filter { LedgerLayout.firstSeq(ofSegment: $0) != nil }
         var startIndex = 0
         var startOffset = 0
-        if let loaded = LedgerIndex.load(from: layout), let position = matches(loaded, names) {
+        let hint = LedgerIndex.load(from: layout)
+        if let loaded = hint, let position = matches(loaded, names) {
             index = loaded
             startIndex = position
             startOffset = loaded.committedEnd
@@ -123,6 +124,16 @@ public final class LedgerWriter {
                     throw LedgerError(
                         .integrity,
                         "\(name)@\(tail.problemOffset): \(tail.reason) in a sealed segment; run `parley audit`")
+                }
+                // A torn write can only follow the last commit the index knew; a tail starting
+                // before that point means acknowledged bytes were damaged or cut. Recovery still
+                // keeps the ledger usable (the bytes go to quarantine/, never deleted), but says so loudly.
+                if let hint, let known = hint.segment,
+                    name < known || (name == known && tail.offset < hint.committedEnd)
+                {
+                    recoveryNotes.append(
+                        "WARNING: \(name)@\(tail.problemOffset): \(tail.reason), before the last commit the index recorded (seq \(hint.lastSeq)); acknowledged records after seq \(index.lastSeq) are damaged or missing and were moved to quarantine/ — run `parley audit` and compare with your checkpoints"
+                    )
                 }
                 try quarantine(segment: name, bytes: bytes, from: tail.offset, reason: tail.reason)
                 changed = true

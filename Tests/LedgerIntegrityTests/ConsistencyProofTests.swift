@@ -96,13 +96,13 @@ import Testing
         #expect(throws: IntegrityError(.outOfRange, "consistency proof from size 8 to the smaller size 6: a ledger never shrinks")) {
             try ConsistencyProof(fromSize: 8, toSize: 6, path: proof.path).verify(fromRoot: to, toRoot: from)
         }
-        #expect(throws: IntegrityError(.malformedProof, "consistency proof from size 6 to 8 is empty; it needs at least one node")) {
+        #expect(throws: IntegrityError(.verificationFailed, "consistency proof from size 6 to 8 is empty; it needs at least one node")) {
             try ConsistencyProof(fromSize: 6, toSize: 8, path: []).verify(fromRoot: from, toRoot: to)
         }
         let short = #expect(throws: IntegrityError.self) {
             try ConsistencyProof(fromSize: 6, toSize: 8, path: [proof.path[0], [1, 2, 3]]).verify(fromRoot: from, toRoot: to)
         }
-        #expect(short?.code == .malformedProof)
+        #expect(short?.code == .malformedProof, "a 3-byte node is malformed, not merely wrong")
     }
 
     /// Property: every pair of sizes (m ≤ n) in trees of many sizes has a proof that verifies,

@@ -80,11 +80,11 @@ import Testing
         #expect(mismatch?.message.contains("expected \(RFC6962Vectors.someHash.hexString)") == true)
 
         let short = InclusionProof(leafIndex: 0, treeSize: 8, path: Array(proof.path.dropLast()))
-        #expect(throws: IntegrityError(.malformedProof, "inclusion proof for leaf 0 in a tree of size 8 has too few path entries (2)")) {
+        #expect(throws: IntegrityError(.verificationFailed, "inclusion proof for leaf 0 in a tree of size 8 has too few path entries (2)")) {
             try short.verify(leafHash: leaf, root: root)
         }
         let long = InclusionProof(leafIndex: 0, treeSize: 8, path: proof.path + [root])
-        #expect(throws: IntegrityError(.malformedProof, "inclusion proof for leaf 0 in a tree of size 8 has too many path entries (4)")) {
+        #expect(throws: IntegrityError(.verificationFailed, "inclusion proof for leaf 0 in a tree of size 8 has too many path entries (4)")) {
             try long.verify(leafHash: leaf, root: root)
         }
         let outside = InclusionProof(leafIndex: 8, treeSize: 8, path: proof.path)

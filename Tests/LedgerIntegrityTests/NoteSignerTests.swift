@@ -29,7 +29,8 @@ import Testing
         #expect(try NoteSigner.generate(name: "other").verifier != signer.verifier)
     }
 
-    @Test func signaturesAreDeterministicEd25519() throws {
+    @Test(.enabled(if: isLinux, "CryptoKit on Apple platforms randomizes Ed25519 signatures"))
+    func signaturesAreDeterministicEd25519() throws {
         let signer = try NoteSigner(parsing: NoteVectors.peterPrivateKey)
         #expect(try signer.signature(for: [1, 2, 3]) == signer.signature(for: [1, 2, 3]))
     }
@@ -97,3 +98,9 @@ import Testing
         #expect(throws: IntegrityError.self) { try NoteSigner.generate(name: "has space") }
     }
 }
+
+#if os(Linux)
+let isLinux = true
+#else
+let isLinux = false
+#endif

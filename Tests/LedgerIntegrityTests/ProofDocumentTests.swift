@@ -55,12 +55,20 @@ import Testing
     }
 
     @Test func tamperedDocumentsFailVerification() throws {
-        let forged = Self.inclusion.json.replacingFirst("\"leaf_index\":2", with: "\"leaf_index\":1")
-        let error = #expect(throws: IntegrityError.self) { try ProofDocument(json: forged).verify() }
-        #expect(error?.code == .verificationFailed)
-
-        let grown = Self.consistency.json.replacingFirst("\"to_size\":5", with: "\"to_size\":6")
-        #expect(throws: IntegrityError.self) { try ProofDocument(json: grown).verify() }
+        // Another leaf claimed: the proof has the wrong shape for it.
+        let otherLeaf = Self.inclusion.json.replacingFirst("\"leaf_index\":2", with: "\"leaf_index\":1")
+        // Another leaf hash: the proof leads elsewhere.
+        let otherHash = Self.inclusion.json.replacingFirst("\"leaf_hash\":\"02", with: "\"leaf_hash\":\"03")
+        // A bigger tree claimed than the proof can reach.
+        let grown = Self.consistency.json.replacingFirst("\"to_size\":5", with: "\"to_size\":9")
+        // A different new root.
+        let otherRoot = Self.consistency.json.replacingFirst("\"to_root\":\"4e", with: "\"to_root\":\"4f")
+        for json in [otherLeaf, otherHash, grown, otherRoot] {
+            #expect(json != Self.inclusion.json && json != Self.consistency.json)
+            let error = #expect(throws: IntegrityError.self) { try ProofDocument(json: json).verify() }
+            #expect(error?.code == .verificationFailed, "\(json)")
+            #expect(error?.isIntegrityFailure == true)
+        }
     }
 
     @Test(arguments: [

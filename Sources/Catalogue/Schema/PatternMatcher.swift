@@ -1,0 +1,98 @@
+import Foundation
+
+/// A schema `pattern`, compiled once: a `PatternDFA` when the pattern is in the common subset
+/// (every pattern in Parley's catalogue is), else an `NSRegularExpression`.
+///
+/// Both follow ECMA-262 as JSON Schema asks: the pattern may match anywhere in the string, and
+/// `$` is the very end of the string. (Python's `re`, which the `jsonschema` package uses, also
+/// lets `$` match before a final newline; Parley does not, so `"zil\n"` is no slug.)
+struct PatternMatcher: Sendable {
+    /// The pattern as the schema wrote it.
+    let source: String
+    private let engine: Engine
+
+    private enum Engine: Sendable {
+        case automaton(PatternDFA)
+        case regularExpression(RegularExpressionBox)
+    }
+
+    /// Compiles `pattern`.
+    ///
+    /// - Parameter pattern: The schema's `pattern`.
+    /// - Throws: `PatternMatcher.Invalid` when the pattern does not compile.
+    init(_ pattern: String) throws(Invalid) {
+        source = pattern
+        if let automaton = PatternDFA(pattern: pattern) {
+            engine = .automaton(automaton)
+            return
+        }
+        do {
+            let expression = try NSRegularExpression(pattern: Self.icuPattern(pattern), options: [])
+            engine = .regularExpression(RegularExpressionBox(expression: expression))
+        } catch {
+            throw Invalid(message: "pattern \(pattern) does not compile: \(error.localizedDescription)")
+        }
+    }
+
+    /// Whether this pattern is handled by the automaton (for tests and diagnostics).
+    var usesAutomaton: Bool {
+        if case .automaton = engine { return true }
+        return false
+    }
+
+    /// Whether the pattern matches anywhere in `text`.
+    ///
+    /// - Parameter text: The string to test.
+    /// - Returns: True on a match.
+    func matches(_ text: String) -> Bool {
+        switch engine {
+        case .automaton(let automaton):
+            return automaton.matches(text)
+        case .regularExpression(let box):
+            let range = NSRange(text.startIndex..<text.endIndex, in: text)
+            return box.expression.firstMatch(in: text, options: [], range: range) != nil
+        }
+    }
+
+    /// A pattern that does not compile.
+    struct Invalid: Error {
+        var message: String
+    }
+
+    /// ICU's `$` also matches before a final line terminator; ECMA-262's does not. Rewrites every
+    /// unescaped `$` outside a character class as `\z` (the very end of the input).
+    static func icuPattern(_ pattern: String) -> String {
+        var out = ""
+        var escaped = false
+        var inClass = false
+        for character in pattern.unicodeScalars {
+            if escaped {
+                out.unicodeScalars.append(character)
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\":
+                escaped = true
+                out.unicodeScalars.append(character)
+            case "[":
+                inClass = true
+                out.unicodeScalars.append(character)
+            case "]":
+                inClass = false
+                out.unicodeScalars.append(character)
+            case "$" where !inClass:
+                out += "\\z"
+            default:
+                out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+}
+
+/// `NSRegularExpression` is immutable after creation and documented as safe to share between
+/// threads; this box says so to the compiler.
+private struct RegularExpressionBox: @unchecked Sendable {
+    let expression: NSRegularExpression
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct CanonicalJSONTestsPlaceholder {
-    @Test func moduleBuilds() { #expect(Bool(true)) }
-}

@@ -1,0 +1,93 @@
+import Foundation
+import LZ4Codec
+import ParleyTestSupport
+import Testing
+
+@Suite struct LZ4FrameTests {
+    static func sample(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8]()
+        var state: UInt32 = 12345
+        for index in 0..<count {
+            state = state &* 1_103_515_245 &+ 12345
+            bytes.append(index % 7 == 0 ? UInt8(truncatingIfNeeded: state >> 16) : UInt8(ascii: "a") + UInt8(index % 13))
+        }
+        return bytes
+    }
+
+    @Test(arguments: [0, 1, 100, 65_536, 65_537, 300_000])
+    func roundTrip(size: Int) throws {
+        let source = Self.sample(size)
+        for blockSize in [LZ4FrameEncoder.BlockSize.small, .large] {
+            let frame = try LZ4FrameEncoder.frame(of: source, blockSize: blockSize)
+            let decoder = try LZ4FrameDecoder()
+            var output = [UInt8]()
+            try frame.withUnsafeBytes { try decoder.decompressFrame($0, expectedSize: size, appendingTo: &output) }
+            #expect(output == source)
+            let layout = try frame.withUnsafeBytes { try FrameScanner.frame(in: $0, at: 0) }
+            // liblz4 writes no content size for empty frames (0 means unknown in the format).
+            #expect(layout == .data(range: 0..<frame.count, contentSize: size == 0 ? nil : size))
+        }
+    }
+
+    @Test func stockToolDecodesOurFramesAndSkipsSkippableOnes() throws {
+        let first = Array("hello\n".utf8)
+        let second = Self.sample(200_000)
+        var stream = try LZ4FrameEncoder.frame(of: first)
+        stream += FrameScanner.skippableFrame(magic: 0x184D_2A5C, payload: Array("{\"x\":1}".utf8))
+        stream += try LZ4FrameEncoder.frame(of: second, blockSize: .large)
+        let result = try ProcessRunner.run("lz4", ["-dc"], input: Data(stream))
+        #expect(result.status == 0)
+        #expect(Array(result.stdout) == first + second)
+    }
+
+    @Test func scannerFindsEveryFrameBoundary() throws {
+        let frames = try (0..<5).map { try LZ4FrameEncoder.frame(of: Self.sample(1000 * ($0 + 1))) }
+        let marker = FrameScanner.skippableFrame(magic: 0x184D_2A5C, payload: [1, 2, 3])
+        let stream = frames[0] + marker + frames[1] + frames[2] + marker + frames[3] + frames[4]
+        var offset = 0
+        var kinds: [String] = []
+        try stream.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let frame = try FrameScanner.frame(in: raw, at: offset)
+                if case .skippable(_, let magic, let payload) = frame {
+                    #expect(magic == 0x184D_2A5C)
+                    #expect(Array(raw[payload]) == [1, 2, 3])
+                    kinds.append("m")
+                } else {
+                    kinds.append("d")
+                }
+                offset = frame.range.upperBound
+            }
+        }
+        #expect(kinds == ["d", "m", "d", "d", "m", "d", "d"])
+    }
+
+    @Test func truncatedFramesAreReportedNotCrashed() throws {
+        let frame = try LZ4FrameEncoder.frame(of: Self.sample(10_000))
+        for cut in [1, 4, 6, 10, frame.count / 2, frame.count - 1] {
+            let prefix = Array(frame[0..<cut])
+            #expect(throws: LZ4Error.self) { try prefix.withUnsafeBytes { try FrameScanner.frame(in: $0, at: 0) } }
+        }
+    }
+
+    @Test func flippedBitFailsTheChecksum() throws {
+        let source = Self.sample(50_000)
+        let frame = try LZ4FrameEncoder.frame(of: source)
+        var failures = 0
+        for position in stride(from: 20, to: frame.count, by: max(1, frame.count / 40)) {
+            var damaged = frame
+            damaged[position] ^= 0x10
+            let decoder = try LZ4FrameDecoder()
+            var output = [UInt8]()
+            do {
+                try damaged.withUnsafeBytes { try decoder.decompressFrame($0, expectedSize: nil, appendingTo: &output) }
+                if output != source { failures += 1 }
+            } catch {
+                failures += 1
+            }
+        }
+        #expect(failures > 0)
+        // Every flip either throws or (never) yields the original: no silent corruption.
+        #expect(failures == Array(stride(from: 20, to: frame.count, by: max(1, frame.count / 40))).count)
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct LedgerStoreTestsPlaceholder {
-    @Test func moduleBuilds() { #expect(Bool(true)) }
-}

@@ -1,0 +1,105 @@
+import Foundation
+import ParleyTestSupport
+import Testing
+
+/// Bad input gets a clear message and its documented exit code, and changes nothing.
+@Suite struct BadInputTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        let arguments: [String]
+        let input: String?
+        let status: Int32
+        let message: String
+        var description: String { name }
+    }
+
+    static let base = ["append", "--ledger", "LEDGER", "--no-validate"]
+    static let id = "7d444840-9dc0-4e8d-a5c8-1c8a1b2b3c4d"
+
+    static let cases: [Case] = [
+        Case(
+            name: "malformed JSON in a batch", arguments: base + ["--file", "-"],
+            input: #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"a":1}}"# + "\n"
+                + #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"a":}"#,
+            status: 2, message: "line 2: data.a: unexpected '}'"),
+        Case(
+            name: "fractional number", arguments: base + ["--file", "-"],
+            input: #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"price":{"amount":35000.5}}}"#,
+            status: 2,
+            message: #"line 1: data.price.amount: 35000.5 is a fractional number; write decimals as strings, e.g. "35000.5""#),
+        Case(
+            name: "fractional number in --data",
+            arguments: base + ["--stream", "party/zil", "--type", "Noted", "--data", #"{"x":{"y":1.25}}"#],
+            input: nil, status: 2, message: "--data: data.x.y: 1.25 is a fractional number"),
+        Case(
+            name: "wrong expected version",
+            arguments: base + ["--stream", "party/zil", "--type", "Noted", "--data", "{}", "--expected-version", "7"],
+            input: nil, status: 3, message: "party/zil is at version 1, expected 7"),
+        Case(
+            name: "reused id with other content",
+            arguments: base + ["--stream", "party/zil", "--type", "Noted", "--data", #"{"other":true}"#, "--id", id],
+            input: nil, status: 3, message: "already names seq 1 with other content"),
+        Case(
+            name: "unknown flag", arguments: base + ["--file", "-", "--colour", "red"], input: nil, status: 64,
+            message: "Unknown option '--colour'"),
+        Case(
+            name: "bad event envelope", arguments: base + ["--file", "-"],
+            input: #"{"stream":"zil","type":"noted","effective_at":"soon","data":{},"extra":1}"#, status: 2,
+            message: "line 1: extra: unknown field"),
+    ]
+
+    @Test(arguments: cases)
+    func rejectedWithoutChange(_ testCase: Case) throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            let first = try Parley.run([
+                "append", "--ledger", ledger, "--no-validate", "--stream", "party/zil", "--type", "Noted", "--data",
+                #"{"n":1}"#, "--id", Self.id, "--effective-at", "2005-01-01T00:00:00Z",
+            ])
+            #expect(first.status == 0, "\(first.stderrText)")
+            let before = DirectorySnapshot.take(ledger)
+            let arguments = testCase.arguments.map { $0 == "LEDGER" ? ledger : $0 }
+            let result = try Parley.run(arguments, input: testCase.input.map { Data($0.utf8) })
+            #expect(result.status == testCase.status, "\(result.stderrText)")
+            #expect(result.stderrText.contains(testCase.message), "\(result.stderrText)")
+            #expect(result.stdout.isEmpty)
+            #expect(DirectorySnapshot.take(ledger) == before)
+        }
+    }
+
+    @Test func idempotentRetryReturnsTheOriginalSeq() throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            let arguments = [
+                "append", "--ledger", ledger, "--no-validate", "--stream", "party/zil", "--type", "Noted", "--data",
+                #"{"n":1}"#, "--id", Self.id, "--effective-at", "2005-01-01T00:00:00Z", "--json",
+            ]
+            let first = try Parley.run(arguments)
+            let second = try Parley.run(arguments)
+            #expect(first.status == 0)
+            #expect(second.status == 0)
+            #expect(first.stdoutText.contains(#""seq":1"#))
+            #expect(second.stdoutText.contains(#""already_present":true"#))
+            #expect(second.stdoutText.contains(#""seq":1"#))
+            #expect(try Parley.run(["log", "--ledger", ledger]).stdoutText.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func missingLedgerAndNonEmptyInitAreClearErrors() throws {
+        try TemporaryDirectory.with { dir in
+            let missing = try Parley.run(["log", "--ledger", dir + "/nope"])
+            #expect(missing.status == 6)
+            #expect(missing.stderrText.contains("no Parley ledger at"))
+            let noLedger = try Parley.run(["log"])
+            #expect(noLedger.status == 64)
+            #expect(noLedger.stderrText.contains("PARLEY_LEDGER"))
+            FileManager.default.createFile(atPath: dir + "/file.txt", contents: Data("x".utf8))
+            let nonEmpty = try Parley.run(["init", dir])
+            #expect(nonEmpty.status == 2)
+            #expect(nonEmpty.stderrText.contains("not empty"))
+            #expect(FileManager.default.fileExists(atPath: dir + "/ledger.json") == false)
+        }
+    }
+}
