@@ -16,9 +16,10 @@ What is checked:
   * LZ4 frame structure walked in python (magic, FLG/BD, header checksum, block
     sizes, end mark, content checksum presence, skippable frames), every problem
     named by segment and byte offset;
-  * data frames decompressed by the stock `lz4 -dc` (one call per segment, or per
-    --chunk-mib of compressed bytes), which checks content checksums; decoded
-    size checked against the frame header's content size;
+  * data frames decompressed by the stock `lz4 -dc` fed through stdin, one call
+    per --chunk-mib (default 16) MiB of compressed frames, never one per frame;
+    the tool checks content checksums; the decoded size is checked against the
+    frame headers' content sizes;
   * commit markers (skippable frames 0x184D2A5C): canonical JSON with exactly
     committed_at, first_seq, last_seq, root, tree_size; seqs contiguous;
     tree_size = last_seq; root = RFC 6962 root of records 1..last_seq;
@@ -40,7 +41,7 @@ Exit status: 0 clean (warnings allowed), 1 any failure, 2 usage error.
 import argparse
 import base64
 import binascii
-import bisect
+import collections
 import concurrent.futures
 import hashlib
 import json
@@ -50,6 +51,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -70,10 +72,12 @@ ROOT_HEX_RE = re.compile(r"^[0-9a-f]{64}$")
 STREAM_RE = re.compile(r"^[^/]+/.+$")
 TYPE_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 DECIMAL_RE = re.compile(r"^(0|[1-9][0-9]*)$")
-# Lines that need the slow canonical path: a 4-byte UTF-8 sequence (keys must be
-# sorted by UTF-16 code units, which differs from code point order only for
-# supplementary characters) or a run of 16+ digits (a possibly too large integer).
-SLOW_PATH_RE = re.compile(rb"[\xf0-\xf4]|[0-9]{16}")
+# Cheap screening of each line in one C pass: digits become "0" and the lead bytes
+# of 4-byte UTF-8 sequences become 0xF0.  Sixteen zeros in a row may be an integer
+# >= 2^53; an 0xF0 means a supplementary character, the only case where sorting
+# keys by UTF-16 code units (RFC 8785) differs from python's code point order.
+_SCREEN = bytes((0x30 if 0x30 <= b <= 0x39 else 0xF0 if 0xF0 <= b <= 0xF4 else b) for b in range(256))
+_SIXTEEN_DIGITS = b"0" * 16
 
 MAX_INT = 1 << 53
 REQUIRED_FIELDS = ("seq", "id", "stream", "version", "type", "schema",
@@ -83,6 +87,15 @@ MARKER_KEYS = frozenset(("committed_at", "first_seq", "last_seq", "root", "tree_
 MANIFEST_KEYS = frozenset(("created_at", "format", "format_version", "ledger_id", "origin"))
 ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
 EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+
+_ABSENT = object()
+
+
+def _show(value):
+    """A short ASCII rendering of a JSON value for messages."""
+    text = json.dumps(value, ensure_ascii=True)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class UsageError(Exception):
@@ -104,9 +117,10 @@ class Findings:
         self.warnings = 0
 
     def add(self, level, kind, file, offset, seq, message):
+        """level: "fail" (exit 1), "warn", or "note" (context for other findings)."""
         if level == "fail":
             self.failures += 1
-        else:
+        elif level == "warn":
             self.warnings += 1
         n = self.per_kind.get(kind, 0) + 1
         self.per_kind[kind] = n
@@ -119,6 +133,17 @@ class Findings:
     def fail(self, kind, file, offset, seq, message):
         self.add("fail", kind, file, offset, seq, message)
 
+    def sort(self):
+        """File order (manifest, segments, checkpoints), then offset, then seq. Record
+        checks may finish after later marker checks (--jobs), so output is ordered here."""
+        def key(item):
+            idx, f = item
+            name = f["file"] or ""
+            rank = 0 if name == "ledger.json" else 1 if SEGMENT_RE.match(name) else 2
+            return (rank, name if rank == 1 else "", -1 if f["offset"] is None else f["offset"],
+                    float("inf") if f["seq"] is None else f["seq"], idx)
+        self.shown = [f for _, f in sorted(enumerate(self.shown), key=key)]
+
     def warn(self, kind, file, offset, seq, message):
         self.add("warn", kind, file, offset, seq, message)
 
@@ -129,7 +154,7 @@ def format_finding(f):
         where += "@%d" % f["offset"]
     if f["seq"] is not None:
         where += " seq=%d" % f["seq"]
-    return "%s %s: %s" % ("FAIL" if f["level"] == "fail" else "WARN", where, f["message"])
+    return "%s %s: %s" % (f["level"].upper(), where, f["message"])
 
 
 # --------------------------------------------------------------------------
@@ -281,6 +306,9 @@ def walk_frames(buf, start, file, findings):
                 if n - p < 4:
                     return frames, Damage(p, fo, "LZ4 frame content checksum missing (file ends)", True)
                 p += 4
+            if csize is not None and csize > 255 * (p - fo) + 65536:
+                return frames, Damage(fo + 6, fo, "LZ4 frame header claims %d content bytes, impossible "
+                                      "for a %d-byte frame" % (csize, p - fo), False)
             frames.append(Frame("data", fo, p, content_size=csize))
             off = p
         elif magic & SKIPPABLE_MASK == SKIPPABLE_BASE:
@@ -338,31 +366,111 @@ def _reject_constant(s):
 _DECODER = json.JSONDecoder(parse_float=_reject_float, parse_constant=_reject_constant)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
 _STR_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_scan_once = _DECODER.scan_once
+
+
+def decode_json(text):
+    """One JSON value spanning all of `text` (no surrounding whitespace allowed)."""
+    try:
+        obj, end = _scan_once(text, 0)
+    except StopIteration as e:
+        raise json.JSONDecodeError("Expecting value", text, e.value) from None
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return obj
+
+
+try:
+    # the C encoder, built once (json.JSONEncoder.encode rebuilds it on every call)
+    _c_encoder = json.encoder.c_make_encoder(None, _ENCODER.default, json.encoder.encode_basestring,
+                                             None, ":", ",", True, False, False)
+
+    def encode_sorted(obj):
+        return "".join(_c_encoder(obj, 0)) if type(obj) is dict else _ENCODER.encode(obj)
+except (AttributeError, TypeError):  # pure-python json module
+    encode_sorted = _ENCODER.encode
 
 
 def _utf16_key(k):
     return k.encode("utf-16-be", "surrogatepass")
 
 
-def canonical_slow(o):
-    """Canonical form with keys ordered by UTF-16 code units; checks integer range."""
-    t = type(o)
-    if t is dict:
-        items = sorted(o.items(), key=lambda kv: _utf16_key(kv[0]))
-        return "{" + ",".join(_STR_ENCODER.encode(k) + ":" + canonical_slow(v) for k, v in items) + "}"
-    if t is list:
-        return "[" + ",".join(canonical_slow(v) for v in o) + "]"
-    if t is int:
-        if not -MAX_INT < o < MAX_INT:
-            raise NonInteger("integer %d out of range (|n| must be < 2^53)" % o)
-        return str(o)
-    return _STR_ENCODER.encode(o)
+_NON_BMP_RE = re.compile("[\U00010000-\U0010FFFF]")
 
 
-def canonical(obj, raw):
-    if SLOW_PATH_RE.search(raw):
-        return canonical_slow(obj)
-    return _ENCODER.encode(obj)
+def _utf16_sorted_copy(o):
+    """A copy of `o` whose objects hold their keys in UTF-16 code unit order."""
+    if type(o) is dict:
+        keys = sorted(o)
+        if _NON_BMP_RE.search("".join(keys)):
+            keys.sort(key=_utf16_key)
+        return {k: (_utf16_sorted_copy(o[k]) if type(o[k]) in (dict, list) else o[k]) for k in keys}
+    return [(_utf16_sorted_copy(v) if type(v) in (dict, list) else v) for v in o]
+
+
+try:
+    _c_encoder_unsorted = json.encoder.c_make_encoder(None, _ENCODER.default, json.encoder.encode_basestring,
+                                                      None, ":", ",", False, False, False)
+
+    def canonical_slow(o):
+        """Canonical form with keys ordered by UTF-16 code units (RFC 8785)."""
+        if type(o) not in (dict, list):
+            return _ENCODER.encode(o)
+        return "".join(_c_encoder_unsorted(_utf16_sorted_copy(o), 0))
+except (AttributeError, TypeError):
+    def canonical_slow(o):
+        if type(o) not in (dict, list):
+            return _ENCODER.encode(o)
+        return json.dumps(_utf16_sorted_copy(o), ensure_ascii=False, separators=(",", ":"))
+
+
+def utf16_order_kept(o):
+    """False if some object's keys, as they are (code point order), are not in UTF-16 order."""
+    stack = [o]
+    while stack:
+        x = stack.pop()
+        if type(x) is dict:
+            keys = list(x)
+            if _NON_BMP_RE.search("".join(keys)) and keys != sorted(keys, key=_utf16_key):
+                return False
+            stack.extend(v for v in x.values() if type(v) is dict or type(v) is list)
+        elif type(x) is list:
+            stack.extend(v for v in x if type(v) is dict or type(v) is list)
+    return True
+
+
+def ints_in_range(o):
+    stack = [o]
+    while stack:
+        x = stack.pop()
+        t = type(x)
+        if t is dict:
+            stack.extend(x.values())
+        elif t is list:
+            stack.extend(x)
+        elif t is int and not -MAX_INT < x < MAX_INT:
+            raise NonInteger("integer %d out of range (|n| must be < 2^53)" % x)
+
+
+def canonical_problem(obj, text, raw):
+    """None if `text` (decoded from `raw`) is the canonical form of `obj`, else a message."""
+    screened = raw.translate(_SCREEN)
+    try:
+        if _SIXTEEN_DIGITS in screened:
+            ints_in_range(obj)
+    except NonInteger as e:
+        return str(e)
+    supplementary = not raw.isascii() and b"\xf0" in screened
+    canon = encode_sorted(obj)
+    if canon == text:
+        if not supplementary or utf16_order_kept(obj):
+            return None
+        canon = canonical_slow(obj)
+    elif supplementary:
+        canon = canonical_slow(obj)
+        if canon == text:
+            return None
+    return "not canonical JSON: " + diagnose_noncanonical(text, canon)
 
 
 def diagnose_noncanonical(text, canon):
@@ -401,18 +509,17 @@ def parse_canonical(raw):
     except UnicodeDecodeError as e:
         return None, "invalid UTF-8 at byte %d" % e.start
     try:
-        obj = _DECODER.decode(text)
+        obj = decode_json(text)
     except NonInteger as e:
         return None, str(e)
     except ValueError as e:
         return None, "invalid JSON: %s" % e
+    except RecursionError:
+        return None, "JSON nested too deeply"
     try:
-        canon = canonical(obj, raw)
-    except NonInteger as e:
-        return obj, str(e)
-    if canon != text:
-        return obj, "not canonical JSON: " + diagnose_noncanonical(text, canon)
-    return obj, None
+        return obj, canonical_problem(obj, text, raw)
+    except RecursionError:
+        return obj, "JSON nested too deeply"
 
 
 # --------------------------------------------------------------------------
@@ -430,15 +537,206 @@ def merkle_root(stack):
 # --------------------------------------------------------------------------
 # decompression with the stock lz4 tool
 
-def run_lz4(lz4, data):
-    p = subprocess.run([lz4, "-d", "-c", "-q"], input=data, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE)
-    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace").strip()
+class Sliced:
+    """Per-frame views of one lz4 output, sliced only when used (keeps memory at 1x)."""
+
+    def __init__(self, blob, sizes):
+        self.blob = blob
+        self.starts = [0]
+        for n in sizes:
+            self.starts.append(self.starts[-1] + n)
+
+    def __len__(self):
+        return len(self.starts) - 1
+
+    def __getitem__(self, i):
+        return self.blob[self.starts[i]:self.starts[i + 1]]
+
+
+def run_lz4(lz4, data, expected=None):
+    """`lz4 -dc` over `data` (stdin). With `expected` (the decoded size the frame headers
+    announce), the output is read straight into one buffer of that size, so a big chunk
+    is never held twice; a longer output is cut at expected + 1 bytes."""
+    if expected is None:
+        p = subprocess.run([lz4, "-d", "-c", "-q"], input=data, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace").strip()
+    with tempfile.TemporaryFile() as errf:
+        p = subprocess.Popen([lz4, "-d", "-c", "-q"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=errf)
+
+        def feed():
+            try:
+                p.stdin.write(data)
+            except (BrokenPipeError, OSError):
+                pass
+            finally:
+                try:
+                    p.stdin.close()
+                except OSError:
+                    pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        out = bytearray(expected + 1)
+        view = memoryview(out)
+        n = 0
+        while n < len(out):
+            got = p.stdout.readinto(view[n:])
+            if not got:
+                break
+            n += got
+        view.release()
+        p.stdout.close()
+        if n > expected:
+            p.kill()
+        rc = p.wait()
+        writer.join()
+        del out[n:]
+        errf.seek(0)
+        err = errf.read().decode("utf-8", "replace").strip()
+    return rc, out, err
+
+
+_seen_types = set()
+_seen_streams = set()
+
+
+def check_records(blob):
+    """The checks of each record that need no other record (run in worker processes
+    with --jobs > 1). `blob` is whole lines, each ending in "\\n".
+
+    Returns (problems, facts): problems = [(line index, level, kind, message)] in line
+    order; facts = per line None (unreadable) or (seq, id, stream, version, recorded_at),
+    each None when absent or invalid (already reported), for the cross-record checks."""
+    lines = blob.split(b"\n")
+    lines.pop()
+    problems = []
+    facts = []
+    add = problems.append
+    scan = _scan_once
+    enc = encode_sorted
+    screen = _SCREEN
+    sixteen = _SIXTEEN_DIGITS
+    uuid_ok = UUID_RE.match
+    rec_ok = RECORDED_AT_RE.match
+    stream_ok = STREAM_RE.match
+    type_ok = TYPE_RE.match
+    seen_types = _seen_types
+    seen_streams = _seen_streams
+    absent = _ABSENT
+    show = _show
+    for i, line in enumerate(lines):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as e:
+            add((i, "fail", "utf8", "record is not valid UTF-8 (byte %d)" % e.start))
+            facts.append(None)
+            continue
+        try:
+            obj, end = scan(text, 0)
+            if end != len(text):
+                raise json.JSONDecodeError("Extra data", text, end)
+        except NonInteger as e:
+            add((i, "fail", "number", "record has a %s (integers only)" % e))
+            facts.append(None)
+            continue
+        except StopIteration as e:
+            add((i, "fail", "json", "record is not valid JSON: expecting value at char %s" % e.value))
+            facts.append(None)
+            continue
+        except RecursionError:
+            add((i, "fail", "json", "record is nested too deeply to check"))
+            facts.append(None)
+            continue
+        except ValueError as e:
+            add((i, "fail", "json", "record is not valid JSON: %s" % e))
+            facts.append(None)
+            continue
+        if type(obj) is not dict:
+            add((i, "fail", "json", "record is not a JSON object"))
+            facts.append(None)
+            continue
+        # canonical form: the common case inline, the rest in canonical_problem()
+        try:
+            if (line.isascii() and sixteen not in line.translate(screen) and enc(obj) == text) \
+                    or (problem := canonical_problem(obj, text, line)) is None:
+                problem = None
+        except RecursionError:
+            problem = "not checkable for canonical form: nested too deeply"
+        if problem is None:
+            pass
+        elif problem.startswith("integer"):
+            add((i, "fail", "number", "record has an " + problem))
+        else:
+            add((i, "fail", "canonical", "record is " + problem))
+        # fields
+        if obj.keys() != REQUIRED_SET:
+            missing = [k for k in REQUIRED_FIELDS if k not in obj]
+            extra = sorted(k for k in obj if k not in REQUIRED_SET)
+            if missing:
+                add((i, "fail", "field", "record lacks field(s) %s" % ",".join(missing)))
+            if extra:
+                add((i, "warn", "field", "record has unexpected field(s) %s" % ",".join(extra)))
+        get = obj.get
+        rseq = get("seq", absent)
+        if rseq is absent:
+            rseq = None
+        elif type(rseq) is not int:
+            add((i, "fail", "field", "record seq %s is not an integer" % show(rseq)))
+            rseq = None
+        rid = get("id", absent)
+        if rid is absent:
+            rid = None
+        elif type(rid) is not str or not uuid_ok(rid):
+            add((i, "fail", "field", "record id %s is not a lowercase UUID" % show(rid)))
+            rid = None
+        stream = get("stream", absent)
+        if stream is absent:
+            stream = None
+        elif type(stream) is not str or (stream not in seen_streams and not stream_ok(stream)):
+            add((i, "fail", "field", "record stream %s is not \"kind/name\"" % show(stream)))
+            stream = None
+        else:
+            seen_streams.add(stream)
+        version = get("version", absent)
+        if version is absent:
+            version = None
+        elif type(version) is not int or version < 1:
+            add((i, "fail", "field", "record version %s is not a positive integer" % show(version)))
+            version = None
+        typ = get("type", absent)
+        if typ is not absent and (type(typ) is not str or typ not in seen_types):
+            if type(typ) is not str or not type_ok(typ):
+                add((i, "fail", "field", "record type %s is not an UpperCamel name" % show(typ)))
+            else:
+                seen_types.add(typ)
+        schema = get("schema", absent)
+        if schema is not absent and (type(schema) is not int or schema < 1):
+            add((i, "fail", "field", "record schema %s is not a positive integer" % show(schema)))
+        rec = get("recorded_at", absent)
+        if rec is absent:
+            rec = None
+        elif type(rec) is not str or not rec_ok(rec):
+            add((i, "fail", "field", "record recorded_at %s is not YYYY-MM-DDTHH:MM:SS.ffffffZ" % show(rec)))
+            rec = None
+        eff = get("effective_at", absent)
+        if eff is not absent and (type(eff) is not str or not eff):
+            add((i, "fail", "field", "record effective_at %s is not a non-empty string" % show(eff)))
+        if type(get("data", {})) is not dict:
+            add((i, "fail", "field", "record data is not an object"))
+        if type(get("meta", {})) is not dict:
+            add((i, "fail", "field", "record meta is not an object"))
+        facts.append((rseq, rid, stream, version, rec))
+    return problems, facts
 
 
 class Verifier:
-    def __init__(self, ledger, lz4, findings, want_sizes, chunk_bytes):
+    def __init__(self, ledger, lz4, findings, want_sizes, chunk_bytes, pool=None, jobs=1):
         self.ledger = ledger
+        self.pool = pool              # process pool for check_records, or None
+        self.pending = collections.deque()
+        self.max_pending = 2 * jobs + 2
         self.lz4 = lz4
         self.f = findings
         self.want_sizes = set(want_sizes)
@@ -474,27 +772,35 @@ class Verifier:
             self.carry = b""
         lines = content.split(b"\n")
         self.carry = lines.pop()
-        if lines:
-            self.check_lines(file, frame.offset, lines)
+        if not lines:
+            return
+        base_seq = self.count + 1
+        self.hash_lines(lines)
+        blob = content if not self.carry else b"\n".join(lines) + b"\n"
+        if self.pool is None:
+            problems, facts = check_records(blob)
+            self.apply_records(file, frame.offset, base_seq, problems, facts)
+        else:
+            self.pending.append((self.pool.submit(check_records, bytes(blob)), file, frame.offset, base_seq))
+            while len(self.pending) > self.max_pending:
+                self.drain_one()
 
-    def check_lines(self, file, foff, lines):
-        f = self.f
+    def drain_one(self):
+        future, file, foff, base_seq = self.pending.popleft()
+        problems, facts = future.result()
+        self.apply_records(file, foff, base_seq, problems, facts)
+
+    def drain(self):
+        while self.pending:
+            self.drain_one()
+
+    def hash_lines(self, lines):
+        """Merkle leaves for the record bytes as stored, whatever they are."""
         sha256 = hashlib.sha256
         stack = self.stack
         count = self.count
         want = self.want_sizes
-        versions = self.versions
-        ids = self.ids
-        last_rec = self.last_recorded_at
-        dec = _DECODER.decode
-        enc = _ENCODER.encode
-        slow = SLOW_PATH_RE.search
-        uuid_ok = UUID_RE.match
-        rec_ok = RECORDED_AT_RE.match
-        stream_ok = STREAM_RE.match
-        type_ok = TYPE_RE.match
         for line in lines:
-            # Merkle leaf first: the root covers the bytes as stored, whatever they are.
             h = sha256(b"\x00" + line).digest()
             k = count
             while k & 1:
@@ -504,94 +810,44 @@ class Verifier:
             count += 1
             if count in want:
                 self.roots_at[count] = merkle_root(stack)
-            seq = count
-            try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError as e:
-                f.fail("utf8", file, foff, seq, "record is not valid UTF-8 (byte %d)" % e.start)
+        self.count = count
+
+    def apply_records(self, file, foff, base_seq, problems, facts):
+        """Reports per-record problems and runs the checks that span records, in seq order."""
+        f = self.f
+        versions = self.versions
+        ids = self.ids
+        last_rec = self.last_recorded_at
+        pi = 0
+        np = len(problems)
+        for i, fact in enumerate(facts):
+            seq = base_seq + i
+            while pi < np and problems[pi][0] == i:
+                _, level, kind, message = problems[pi]
+                f.add(level, kind, file, foff, seq, message)
+                pi += 1
+            if fact is None:
                 continue
-            try:
-                obj = dec(text)
-            except NonInteger as e:
-                f.fail("number", file, foff, seq, "record has a %s (integers only)" % e)
-                continue
-            except ValueError as e:
-                f.fail("json", file, foff, seq, "record is not valid JSON: %s" % e)
-                continue
-            if type(obj) is not dict:
-                f.fail("json", file, foff, seq, "record is not a JSON object")
-                continue
-            try:
-                canon = canonical_slow(obj) if slow(line) else enc(obj)
-            except NonInteger as e:
-                f.fail("number", file, foff, seq, "record has an %s" % e)
-                canon = None
-            if canon is not None and canon != text:
-                f.fail("canonical", file, foff, seq,
-                       "record is not canonical JSON: " + diagnose_noncanonical(text, canon))
-            # fields
-            if obj.keys() != REQUIRED_SET:
-                missing = [k for k in REQUIRED_FIELDS if k not in obj]
-                extra = sorted(k for k in obj if k not in REQUIRED_SET)
-                if missing:
-                    f.fail("field", file, foff, seq, "record lacks field(s) %s" % ",".join(missing))
-                if extra:
-                    f.warn("field", file, foff, seq, "record has unexpected field(s) %s" % ",".join(extra))
-            rseq = obj.get("seq")
-            if type(rseq) is not int:
-                if "seq" in obj:
-                    f.fail("field", file, foff, seq, "record seq is not an integer")
-            elif rseq != seq:
+            rseq, rid, stream, version, rec = fact
+            if rseq is not None and rseq != seq:
                 f.fail("seq", file, foff, seq, "record has seq %d at position %d" % (rseq, seq))
-            rid = obj.get("id")
             if rid is not None:
-                if type(rid) is not str or not uuid_ok(rid):
-                    f.fail("field", file, foff, seq, "record id %s is not a lowercase UUID"
-                           % json.dumps(rid, ensure_ascii=True)[:60])
-                elif rid in ids:
+                if rid in ids:
                     f.fail("duplicate-id", file, foff, seq, "event id %s appears more than once" % rid)
                 else:
                     ids.add(rid)
-            stream = obj.get("stream")
-            version = obj.get("version")
-            if stream is not None and (type(stream) is not str or not stream_ok(stream)):
-                f.fail("field", file, foff, seq, "record stream %s is not \"kind/name\""
-                       % json.dumps(stream, ensure_ascii=True)[:60])
-            elif version is not None and type(version) is not int:
-                f.fail("field", file, foff, seq, "record version is not an integer")
-            elif stream is not None and version is not None:
+            if stream is not None and version is not None:
                 expected = versions.get(stream, 0) + 1
                 if version != expected:
                     f.fail("version", file, foff, seq, "stream %s has version %d, expected %d"
                            % (json.dumps(stream, ensure_ascii=False), version, expected))
                 versions[stream] = version
-            typ = obj.get("type")
-            if typ is not None and (type(typ) is not str or not type_ok(typ)):
-                f.fail("field", file, foff, seq, "record type %s is not an UpperCamel name"
-                       % json.dumps(typ, ensure_ascii=True)[:60])
-            schema = obj.get("schema")
-            if schema is not None and (type(schema) is not int or schema < 1):
-                f.fail("field", file, foff, seq, "record schema is not a positive integer")
-            rec = obj.get("recorded_at")
-            if rec is not None:
-                if type(rec) is not str or not rec_ok(rec):
-                    f.fail("field", file, foff, seq,
-                           "record recorded_at %s is not YYYY-MM-DDTHH:MM:SS.ffffffZ"
-                           % json.dumps(rec, ensure_ascii=True)[:60])
+            if rec is not None and rec != last_rec:
+                if rec < last_rec:
+                    f.fail("recorded-at", file, foff, seq, "recorded_at %s is earlier than the "
+                           "previous record's %s" % (rec, last_rec))
                 else:
-                    if rec < last_rec:
-                        f.fail("recorded-at", file, foff, seq, "recorded_at %s is earlier than the "
-                               "previous record's %s" % (rec, last_rec))
-                    else:
-                        last_rec = rec
-            eff = obj.get("effective_at")
-            if eff is not None and (type(eff) is not str or not eff):
-                f.fail("field", file, foff, seq, "record effective_at is not a non-empty string")
-            if "data" in obj and type(obj["data"]) is not dict:
-                f.fail("field", file, foff, seq, "record data is not an object")
-            if "meta" in obj and type(obj["meta"]) is not dict:
-                f.fail("field", file, foff, seq, "record meta is not an object")
-        self.count = count
+                    last_rec = rec
         self.last_recorded_at = last_rec
 
     # ---- markers -------------------------------------------------------
@@ -635,8 +891,8 @@ class Verifier:
 
     def consume_marker(self, file, frame):
         m = frame.marker
-        if m is None:
-            self.break_chain(file, frame.offset, "unreadable commit marker")
+        if m is None:   # already reported by parse_marker
+            self.break_chain(file, frame.offset)
             return
         expected_first = self.committed + 1
         if m["first_seq"] != expected_first:
@@ -644,12 +900,12 @@ class Verifier:
                         "commit marker covers seq %d..%d but the previous commit ended at seq %d "
                         "(commits missing, duplicated or reordered)"
                         % (m["first_seq"], m["last_seq"], self.committed))
-            self.break_chain(file, frame.offset, None)
+            self.break_chain(file, frame.offset)
             return
         if self.carry:
             self.f.fail("commit-lines", file, frame.offset, self.count + 1,
                         "commit data does not end with a newline")
-            self.break_chain(file, frame.offset, None)
+            self.break_chain(file, frame.offset)
             return
         lines = self.count - self.commit_start
         covered = m["last_seq"] - m["first_seq"] + 1
@@ -657,7 +913,7 @@ class Verifier:
             self.f.fail("commit-lines", file, frame.offset, expected_first,
                         "commit marker covers seq %d..%d (%d records) but the commit holds %d line(s)"
                         % (m["first_seq"], m["last_seq"], covered, lines))
-            self.break_chain(file, frame.offset, None)
+            self.break_chain(file, frame.offset)
             return
         root = merkle_root(self.stack)
         if root.hex() != m["root"]:
@@ -678,14 +934,12 @@ class Verifier:
         self.committed_root = root
         self.commit_start = self.count
 
-    def break_chain(self, file, offset, why):
-        if why:
-            self.f.fail("chain", file, offset, None, why)
+    def break_chain(self, file, offset):
         if self.chain_ok:
             self.chain_ok = False
-            self.f.fail("chain", file, offset, None,
-                        "verification of records stops here; tree_size/root below describe the "
-                        "verified prefix (seq 1..%d)" % self.committed)
+            self.f.add("note", "chain", file, offset, None,
+                       "record checks stop here; tree_size/root describe the verified prefix "
+                       "(seq 1..%d)" % self.committed)
 
     # ---- segments ------------------------------------------------------
 
@@ -698,7 +952,7 @@ class Verifier:
                         "segment starts at seq %d but the previous segment ends at seq %d "
                         "(expected name %020d): segment missing, extra or renamed"
                         % (first_seq, self.committed, self.committed + 1))
-            self.break_chain(file, 0, None)
+            self.break_chain(file, 0)
         if not buf:
             if is_last:
                 self.f.warn("tail", file, 0, None, "empty segment (no commits yet)")
@@ -752,7 +1006,7 @@ class Verifier:
         if self.chain_ok:
             self.process_committed(file, buf, committed_frames)
         if resume_at is not None:
-            self.break_chain(file, damage.offset, None)
+            self.break_chain(file, damage.offset)
             self.walk_rest_structurally(file, buf, resume_at, is_last)
 
     def committed_after(self, committed_frames):
@@ -791,7 +1045,7 @@ class Verifier:
         for fr in frames:
             cur.append(fr)
             cur_bytes += fr.end - fr.offset
-            if cur_bytes >= self.chunk_bytes and fr.kind == "marker":
+            if cur_bytes >= self.chunk_bytes:   # any frame boundary: frames hold whole lines
                 chunks.append(cur)
                 cur, cur_bytes = [], 0
         if cur:
@@ -800,6 +1054,13 @@ class Verifier:
         def job(chunk):
             return self.decompress_chunk(mv, chunk)
 
+        try:
+            self._process_chunks(file, chunks, job)
+        finally:
+            if self.progress:
+                sys.stderr.write("\r\033[K")
+
+    def _process_chunks(self, file, chunks, job):
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             future = pool.submit(job, chunks[0])
             for idx, chunk in enumerate(chunks):
@@ -824,15 +1085,13 @@ class Verifier:
                     message = failure[1]
                     self.f.fail("decompress", file, bad_frame.offset, self.count + 1,
                                 "lz4 cannot decode this data frame: %s" % message)
-                    self.break_chain(file, bad_frame.offset, None)
+                    self.break_chain(file, bad_frame.offset)
                     return
                 if self.progress:
                     sys.stderr.write("\r%s: %d records verified" % (file, self.count))
                     sys.stderr.flush()
                 if future is None:
                     break
-        if self.progress:
-            sys.stderr.write("\r\033[K")
 
     def decompress_chunk(self, mv, chunk):
         """Returns (list of per-data-frame outputs, None) or (outputs of the good prefix,
@@ -842,14 +1101,10 @@ class Verifier:
             return [], None
         if all(fr.content_size is not None for fr in data_frames):
             start, end = chunk[0].offset, chunk[-1].end
-            rc, out, err = run_lz4(self.lz4, mv[start:end])
-            if rc == 0 and len(out) == sum(fr.content_size for fr in data_frames):
-                outputs = []
-                p = 0
-                for fr in data_frames:
-                    outputs.append(out[p:p + fr.content_size])
-                    p += fr.content_size
-                return outputs, None
+            expected = sum(fr.content_size for fr in data_frames)
+            rc, out, err = run_lz4(self.lz4, mv[start:end], expected)
+            if rc == 0 and len(out) == expected:
+                return Sliced(out, [fr.content_size for fr in data_frames]), None
             return self.locate_bad_frame(mv, data_frames)
         # some frame lacks a content size: one lz4 call per data frame
         outputs = []
@@ -867,8 +1122,9 @@ class Verifier:
         def prefix_ok(k):
             if k == 0:
                 return True, b"", ""
-            rc, out, err = run_lz4(self.lz4, b"".join(mv[fr.offset:fr.end] for fr in data_frames[:k]))
-            return rc == 0 and len(out) == sum(sizes[:k]), out, err
+            want = sum(sizes[:k])
+            rc, out, err = run_lz4(self.lz4, b"".join(mv[fr.offset:fr.end] for fr in data_frames[:k]), want)
+            return rc == 0 and len(out) == want, out, err
 
         lo, hi = 0, len(data_frames)   # prefix lo decodes, prefix hi does not
         good_out = b""
@@ -887,12 +1143,7 @@ class Verifier:
             message = "decodes to %d bytes but its header says %d" % (len(out), bad.content_size)
         else:
             message = err or "lz4 exit status %d" % rc
-        outputs = []
-        p = 0
-        for fr in data_frames[:lo]:
-            outputs.append(good_out[p:p + fr.content_size])
-            p += fr.content_size
-        return outputs, (bad, message)
+        return Sliced(good_out, sizes[:lo]), (bad, message)
 
 
 # --------------------------------------------------------------------------
@@ -1104,8 +1355,12 @@ def parse_args(argv):
     ap.add_argument("--quiet", action="store_true", help="print only failures (no warnings, no summary)")
     ap.add_argument("--max-per-kind", type=int, default=20, metavar="N",
                     help="show at most N findings of each kind (0 = all; default 20)")
-    ap.add_argument("--chunk-mib", type=int, default=64, metavar="MIB",
-                    help="compressed bytes per lz4 call (default 64, i.e. one call per segment)")
+    ap.add_argument("--chunk-mib", type=int, default=16, metavar="MIB",
+                    help="compressed MiB per lz4 call, cut at frame boundaries (default 16; the "
+                         "next chunk is decompressed while this one is checked)")
+    ap.add_argument("--jobs", type=int, default=None, metavar="N",
+                    help="worker processes for the per-record checks (default: CPU count, at most 8; "
+                         "1 = all in this process)")
     ap.add_argument("--lz4", default="lz4", help=argparse.SUPPRESS)
     ap.add_argument("--openssl", default="openssl", help=argparse.SUPPRESS)
     return ap.parse_args(argv)
@@ -1123,8 +1378,8 @@ def main(argv=None):
         return usage_error("%s is not a directory" % ledger)
     if args.checkpoint and not args.vkey:
         return usage_error("--checkpoint needs --vkey (the verifier key that must have signed it)")
-    if args.chunk_mib < 1 or args.max_per_kind < 0:
-        return usage_error("--chunk-mib must be >= 1 and --max-per-kind >= 0")
+    if args.chunk_mib < 1 or args.max_per_kind < 0 or (args.jobs is not None and args.jobs < 1):
+        return usage_error("--chunk-mib and --jobs must be >= 1, --max-per-kind >= 0")
     lz4 = shutil.which(args.lz4)
     if lz4 is None:
         return usage_error("the stock lz4 tool (%s) is not on PATH" % args.lz4)
@@ -1190,9 +1445,6 @@ def main(argv=None):
                               "file name says tree size %s but the checkpoint says %d" % (m.group(1), cp.size))
             checkpoints.append((label, cp, False))
 
-    verifier = Verifier(ledger, lz4, findings, [cp.size for _, cp, _ in checkpoints],
-                        args.chunk_mib * 1024 * 1024)
-
     # segments
     sdir = os.path.join(ledger, "segments")
     segments = []
@@ -1212,12 +1464,33 @@ def main(argv=None):
     else:
         findings.warn("segment-name", "segments/", None, None, "no segments/ directory (empty ledger)")
     segments.sort()
-    for i, (first, entry, full) in enumerate(segments):
+
+    jobs = args.jobs if args.jobs is not None else max(1, min(8, os.cpu_count() or 1))
+    total = sum(os.path.getsize(full) for _, _, full in segments)
+    pool = None
+    if jobs > 1 and (total >= 4 * 1024 * 1024 or args.jobs is not None):
         try:
-            verifier.verify_segment(full, entry, first, i == len(segments) - 1)
-        except OSError as e:
-            findings.fail("io", entry, None, None, "cannot read segment: %s" % e.strerror)
-            verifier.break_chain(entry, None, None)
+            import multiprocessing
+            # Not "fork": a forked worker would inherit the pipe to a running lz4's stdin,
+            # which then never sees end of input.
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        except (OSError, ImportError, NotImplementedError, ValueError):
+            pool = None   # e.g. no working multiprocessing here: check in this process
+    verifier = Verifier(ledger, lz4, findings, [cp.size for _, cp, _ in checkpoints],
+                        args.chunk_mib * 1024 * 1024, pool=pool, jobs=jobs)
+    try:
+        for i, (first, entry, full) in enumerate(segments):
+            try:
+                verifier.verify_segment(full, entry, first, i == len(segments) - 1)
+            except OSError as e:
+                findings.fail("io", entry, None, None, "cannot read segment: %s" % e.strerror)
+                verifier.break_chain(entry, None)
+        verifier.drain()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
     tree_size = verifier.committed
     root = verifier.committed_root
@@ -1236,6 +1509,7 @@ def main(argv=None):
                             % (label, vkey[0], cp.origin, cp.size))
 
     ok = findings.failures == 0
+    findings.sort()
     if args.json:
         out = {"ok": ok, "tree_size": tree_size, "root": root.hex(),
                "failures": findings.failures, "warnings": findings.warnings,

@@ -36,6 +36,7 @@ public struct CanonicalEncoder {
     private var pending: [PendingMember] = []
     private var path: [PathComponent] = []
     private var scratch: [UInt8] = []
+    private var sortedMembers: [PendingMember] = []
     private var decoded: [UInt8] = []
 
     /// Creates an encoder.
@@ -146,9 +147,7 @@ public struct CanonicalEncoder {
         if escaped {
             decoded.withUnsafeBytes { JSONLexer.appendCanonicalString($0, to: &output) }
         } else {
-            output.append(0x22)
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: lexer.input[raw]))
-            output.append(0x22)
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: lexer.input[(raw.lowerBound - 1)..<(raw.upperBound + 1)]))
         }
     }
 
@@ -210,11 +209,17 @@ public struct CanonicalEncoder {
             let spanStart = output.count
             let keyStart = keyBytes.count
             let (raw, escaped) = try lexer.scanString(decoded: &keyBytes)
-            if !escaped { keyBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: lexer.input[raw])) }
-            let keyEnd = keyBytes.count
-            keyBytes.withUnsafeBytes { all in
-                JSONLexer.appendCanonicalString(UnsafeRawBufferPointer(rebasing: all[keyStart..<keyEnd]), to: &output)
+            if escaped {
+                keyBytes.withUnsafeBytes { all in
+                    JSONLexer.appendCanonicalString(UnsafeRawBufferPointer(rebasing: all[keyStart..<keyBytes.count]), to: &output)
+                }
+            } else {
+                // Without escapes the raw text (quotes included) is already canonical.
+                let quoted = UnsafeRawBufferPointer(rebasing: lexer.input[(raw.lowerBound - 1)..<(raw.upperBound + 1)])
+                keyBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: quoted[1..<(quoted.count - 1)]))
+                output.append(contentsOf: quoted)
             }
+            let keyEnd = keyBytes.count
             output.append(UInt8(ascii: ":"))
             lexer.skipWhitespace()
             guard !lexer.atEnd, lexer.current == UInt8(ascii: ":") else {
@@ -275,7 +280,11 @@ public struct CanonicalEncoder {
             }
         }
         if inOrder { return }
-        var members = Array(pending[pendingBase...])
+        sortedMembers.removeAll(keepingCapacity: true)
+        sortedMembers.append(contentsOf: pending[pendingBase...])
+        var members = sortedMembers
+        sortedMembers = []
+        defer { sortedMembers = members }
         var duplicate: PendingMember?
         keyBytes.withUnsafeBytes { keys in
             members.sort { lhs, rhs in

@@ -1,7 +1,274 @@
+import CanonicalJSON
+import Foundation
 import LedgerStore
 
-/// The event catalogue (placeholder until the schema validator lands: envelope checks only).
-public enum EventCatalogue {
-    /// The catalogue built into this binary.
-    public static func loadDefault() throws -> any EventValidator { EnvelopeOnlyValidator() }
+/// Parley's event catalogue: the event types, their schema versions, and the validator that
+/// checks every appended event against them.
+///
+/// Built from `Events/catalogue.json` and `Events/schemas/<Type>.v<N>.json`; the binary carries
+/// a copy (`loadDefault()`), so it validates the same way wherever it runs. Every schema is
+/// compiled once, at load.
+public struct EventCatalogue: Sendable {
+    /// The catalogue's `catalogue_version`.
+    public let catalogueVersion: String
+    /// The event types, sorted by name.
+    public let types: [String]
+
+    private let entries: [String: TypeEntry]
+    private let metaValidator: SchemaValidator
+    /// Whether the meta schema accepts `{}` (it requires nothing), so empty blocks skip parsing.
+    private let metaAcceptsEmpty: Bool
+    /// Schema file texts, keyed by file name.
+    private let schemaTexts: [String: String]
+
+    /// The schema file that `meta` is validated against.
+    static let metaSchemaFile = "meta.v1.json"
+
+    /// One event type: its schemas by version (index 0 is version 1) and its cross-field rules.
+    struct TypeEntry: Sendable {
+        var schemas: [SchemaValidator]
+        var rules: [CrossFieldRule]
+        var latest: Int64 { Int64(schemas.count) }
+
+        func schema(version: Int64) -> SchemaValidator? {
+            version >= 1 && version <= latest ? schemas[Int(version - 1)] : nil
+        }
+    }
+
+    /// The catalogue built into this binary (generated from `Events/` by
+    /// `Tools/embed-catalogue.py`). Compiled on first use, then shared.
+    ///
+    /// - Returns: The catalogue.
+    /// - Throws: `CatalogueError` if the embedded files are broken (a build problem: tests catch it).
+    public static func loadDefault() throws(CatalogueError) -> EventCatalogue {
+        try embedded.get()
+    }
+
+    private static let embedded: Result<EventCatalogue, CatalogueError> = Result {
+        () throws(CatalogueError) -> EventCatalogue in
+        try EventCatalogue(catalogueText: EmbeddedCatalogue.catalogueJSON, schemaTexts: EmbeddedCatalogue.schemas)
+    }
+
+    /// Loads a catalogue from an `Events/` directory (`catalogue.json` and `schemas/`).
+    ///
+    /// - Parameter directory: The `Events/` directory.
+    /// - Returns: The catalogue.
+    /// - Throws: `CatalogueError` when a file is unreadable, not JSON, or not a valid catalogue.
+    public static func load(directory: URL) throws(CatalogueError) -> EventCatalogue {
+        let catalogueURL = directory.appendingPathComponent("catalogue.json")
+        let schemaDirectory = directory.appendingPathComponent("schemas")
+        let catalogueText = try readText(catalogueURL)
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: schemaDirectory.path)
+        } catch {
+            throw CatalogueError(
+                code: .unreadable, file: schemaDirectory.path, message: "cannot list the schema directory: \(error)")
+        }
+        var texts: [String: String] = [:]
+        for name in names where name.hasSuffix(".json") {
+            texts[name] = try readText(schemaDirectory.appendingPathComponent(name))
+        }
+        return try EventCatalogue(catalogueText: catalogueText, schemaTexts: texts)
+    }
+
+    private static func readText(_ url: URL) throws(CatalogueError) -> String {
+        do {
+            let data = try Data(contentsOf: url)
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CatalogueError(code: .unreadable, file: url.lastPathComponent, message: "not UTF-8 text")
+            }
+            return text
+        } catch let error as CatalogueError {
+            throw error
+        } catch {
+            throw CatalogueError(code: .unreadable, file: url.path, message: "cannot read: \(error.localizedDescription)")
+        }
+    }
+
+    /// Builds a catalogue from file texts.
+    ///
+    /// - Parameters:
+    ///   - catalogueText: The text of `catalogue.json`.
+    ///   - schemaTexts: The text of every schema file, keyed by file name (`RoleAssigned.v2.json`).
+    /// - Throws: `CatalogueError` when the catalogue or a schema is invalid, a listed schema is
+    ///   missing, or a schema file is not listed.
+    init(catalogueText: String, schemaTexts: [String: String]) throws(CatalogueError) {
+        let file = "catalogue.json"
+        let catalogue: JSONValue
+        do {
+            catalogue = try JSONValue(parsing: catalogueText)
+        } catch {
+            throw CatalogueError(code: .invalidJSON, file: file, message: error.description)
+        }
+        guard case .string(let version)? = catalogue["catalogue_version"], case .object(let listed)? = catalogue["types"]
+        else {
+            throw CatalogueError(
+                code: .invalidCatalogue, file: file,
+                message: #"must be {"catalogue_version": "…", "types": {"<Type>": {"latest": N, "versions": [1, …, N]}}}"#)
+        }
+        var compiler = SchemaCompiler()
+        var expectedFiles: Set<String> = [Self.metaSchemaFile]
+        var entries: [String: TypeEntry] = [:]
+        for type in listed.keys.sorted() {
+            let versions = listed[type]?["versions"]?.arrayValue?.compactMap(\.integerValue) ?? []
+            let count = listed[type]?["versions"]?.arrayValue?.count ?? -1
+            guard !versions.isEmpty, versions.count == count, versions == Array(1...Int64(versions.count)) else {
+                throw CatalogueError(
+                    code: .invalidCatalogue, file: file, message: "types.\(type).versions: must be [1, 2, …, N]")
+            }
+            guard listed[type]?["latest"] == .integer(versions.last!) else {
+                throw CatalogueError(
+                    code: .invalidCatalogue, file: file, message: "types.\(type).latest: must be \(versions.last!)")
+            }
+            var schemas: [SchemaValidator] = []
+            for version in versions {
+                let name = "\(type).v\(version).json"
+                expectedFiles.insert(name)
+                guard let text = schemaTexts[name] else {
+                    throw CatalogueError(
+                        code: .invalidCatalogue, file: file,
+                        message: "types.\(type) lists version \(version), but there is no schema file \(name)")
+                }
+                schemas.append(try Self.compile(text, file: name, compiler: &compiler))
+            }
+            entries[type] = TypeEntry(schemas: schemas, rules: CrossFieldRule.rules(for: type))
+        }
+        guard let metaText = schemaTexts[Self.metaSchemaFile] else {
+            throw CatalogueError(code: .invalidCatalogue, file: Self.metaSchemaFile, message: "the meta schema is missing")
+        }
+        if let unlisted = Set(schemaTexts.keys).subtracting(expectedFiles).sorted().first {
+            throw CatalogueError(
+                code: .invalidCatalogue, file: unlisted, message: "this schema file is not listed in catalogue.json")
+        }
+        metaValidator = try Self.compile(metaText, file: Self.metaSchemaFile, compiler: &compiler)
+        metaAcceptsEmpty = metaValidator.isValid(.object([:]))
+        catalogueVersion = version
+        types = entries.keys.sorted()
+        self.entries = entries
+        self.schemaTexts = schemaTexts
+    }
+
+    private static func compile(_ text: String, file: String, compiler: inout SchemaCompiler) throws(CatalogueError)
+        -> SchemaValidator
+    {
+        let schema: JSONValue
+        do {
+            schema = try JSONValue(parsing: text)
+        } catch {
+            throw CatalogueError(code: .invalidJSON, file: file, message: error.description)
+        }
+        return try compiler.compile(schema, file: file)
+    }
+
+    /// The newest schema version of an event type.
+    ///
+    /// - Parameter type: The event type.
+    /// - Returns: Its latest version, or nil for an unknown type.
+    public func latestVersion(of type: String) -> Int64? {
+        entries[type]?.latest
+    }
+
+    /// The text of a schema file, exactly as in the catalogue.
+    ///
+    /// - Parameters:
+    ///   - type: The event type, or `meta` for the provenance schema.
+    ///   - version: The schema version.
+    /// - Returns: The JSON Schema text, or nil when there is no such schema.
+    public func schemaText(type: String, version: Int64) -> String? {
+        schemaTexts["\(type).v\(version).json"]
+    }
+
+    /// Validates an event body and provenance block given as value trees.
+    ///
+    /// - Parameters:
+    ///   - type: The event type.
+    ///   - schema: The schema version the input names, or nil for the latest.
+    ///   - data: The event body.
+    ///   - meta: The provenance block (`{}` when none was given).
+    /// - Returns: The schema version to record, or every problem found, with paths rooted at
+    ///   `type`, `schema`, `data` or `meta` (for example `data.low.amount`).
+    public func validate(type: String, schema: Int64?, data: JSONValue, meta: JSONValue)
+        -> Result<Int64, ValidationProblems>
+    {
+        var problems: [JSONInputError] = []
+        let version = checkData(type: type, schema: schema, problems: &problems) { data }
+        checkMeta(problems: &problems) { meta }
+        guard problems.isEmpty, let version else { return .failure(ValidationProblems(problems)) }
+        return .success(version)
+    }
+
+    /// Finds the schema, then validates the body (parsed on demand, so that an unknown type or
+    /// version does not pay for parsing). Returns the version when the type and version exist.
+    private func checkData(
+        type: String, schema: Int64?, problems: inout [JSONInputError],
+        data: () throws(JSONInputError) -> JSONValue
+    ) -> Int64? {
+        guard let entry = entries[type] else {
+            problems.append(
+                JSONInputError(
+                    path: "type", message: "unknown event type \"\(type)\"; known: \(types.joined(separator: ", "))"))
+            return nil
+        }
+        let version = schema ?? entry.latest
+        guard let validator = entry.schema(version: version) else {
+            let known = (1...entry.latest).map(String.init).joined(separator: ", ")
+            problems.append(
+                JSONInputError(
+                    path: "schema", message: "\(type) has no schema version \(version); known versions: \(known)"))
+            return nil
+        }
+        let body: JSONValue
+        do {
+            body = try data()
+        } catch {
+            problems.append(error.nested(under: "data"))
+            return version
+        }
+        let found = validator.validate(body)
+        if found.isEmpty {
+            var ruleProblems: [JSONInputError] = []
+            for rule in entry.rules { rule.check(body, into: &ruleProblems) }
+            problems.append(contentsOf: ruleProblems.map { $0.nested(under: "data") })
+        } else {
+            problems.append(contentsOf: found.map { $0.nested(under: "data") })
+        }
+        return version
+    }
+
+    private func checkMeta(problems: inout [JSONInputError], meta: () throws(JSONInputError) -> JSONValue) {
+        do {
+            problems.append(contentsOf: metaValidator.validate(try meta()).map { $0.nested(under: "meta") })
+        } catch {
+            problems.append(error.nested(under: "meta"))
+        }
+    }
+}
+
+extension EventCatalogue: EventValidator {
+    /// Validates an event as the store appends it: the type and version must exist, `data`
+    /// must satisfy `<Type>.v<N>.json` (N = `schema`, or the latest) and the type's cross-field
+    /// rules, and `meta` must satisfy `meta.v1.json`.
+    ///
+    /// - Parameters:
+    ///   - type: The event type.
+    ///   - schema: The schema version the input names, or nil for the latest.
+    ///   - data: Canonical JSON of the event body.
+    ///   - meta: Canonical JSON of the provenance block.
+    /// - Returns: The schema version to record, or every problem found (paths rooted at
+    ///   `type`, `schema`, `data.` or `meta.`).
+    public func validate(type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer)
+        -> Result<Int64, ValidationProblems>
+    {
+        var problems: [JSONInputError] = []
+        let version = checkData(type: type, schema: schema, problems: &problems) { () throws(JSONInputError) in
+            try JSONValue(parsing: data)
+        }
+        // `{}` is by far the most common meta block; it is valid under the meta schema, which requires nothing.
+        if !(meta.count == 2 && meta[0] == UInt8(ascii: "{") && meta[1] == UInt8(ascii: "}") && metaAcceptsEmpty) {
+            checkMeta(problems: &problems) { () throws(JSONInputError) in try JSONValue(parsing: meta) }
+        }
+        guard problems.isEmpty, let version else { return .failure(ValidationProblems(problems)) }
+        return .success(version)
+    }
 }

@@ -1,4 +1,5 @@
 import CanonicalJSON
+import Dispatch
 import LZ4Codec
 import LedgerIntegrity
 
@@ -43,6 +44,7 @@ public final class AppendBatch {
     private static let allowedFields =
         "data, effective_at, expected_version, id, meta, schema, stream, type"
     private static let chunkLimit = 4 << 20
+    private static let emptyObject: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "}")]
 
     private let writer: LedgerWriter
     private let largeFrames: Bool
@@ -65,6 +67,7 @@ public final class AppendBatch {
     private var conflict = false
 
     private var chunk: [UInt8] = []
+    private var pipeline: ChunkPipeline?
     private var file: Int32 = -1
     private var segmentName = ""
     private var newSegment = false
@@ -93,17 +96,17 @@ public final class AppendBatch {
     /// - Parameters:
     ///   - line: The JSON object (no newline needed; surrounding whitespace is ignored).
     ///   - label: Where it came from, for messages (`line 12`).
-    public func add(_ line: UnsafeRawBufferPointer, label: String) {
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return }
+    static func prepare(_ line: UnsafeRawBufferPointer, encoder: inout CanonicalEncoder, validator: any EventValidator)
+        -> Prepared
+    {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return .blank }
         do {
             try encoder.encode(line)
         } catch {
-            problems.append("\(label): \(error)")
-            return
+            return .invalid(["\(error)"])
         }
         guard encoder.output.first == UInt8(ascii: "{") else {
-            problems.append("\(label): an event must be a JSON object")
-            return
+            return .invalid(["an event must be a JSON object"])
         }
         var data: Range<Int>?
         var meta: Range<Int>?
@@ -149,14 +152,19 @@ public final class AppendBatch {
             return String(decoding: out[(range.lowerBound + 1)..<(range.upperBound - 1)], as: UTF8.self)
         }
         let streamName = plainString(stream, "stream")
-        if let streamName, !Self.isStreamName(streamName) {
+        if let streamName, let stream, !out.withUnsafeBytes({ Self.isStreamName(UnsafeRawBufferPointer(rebasing: $0[(stream.lowerBound + 1)..<(stream.upperBound - 1)])) }) {
             lineProblems.append("stream: \"\(streamName)\" is not of the form kind/name (e.g. negotiation/zil-faw-assembly)")
         }
         let typeName = plainString(type, "type")
         if let typeName, !Self.isTypeName(typeName) {
             lineProblems.append("type: \"\(typeName)\" is not an UpperCamelCase event type name")
         }
-        if let effectiveAt = plainString(effective, "effective_at"), Timestamp(rfc3339: effectiveAt) == nil {
+        if let effective, out[effective.lowerBound] != UInt8(ascii: "\"") || out[effective].contains(UInt8(ascii: "\\")) {
+            lineProblems.append("effective_at: expected an RFC 3339 date-time string")
+        } else if let effective,
+            out.withUnsafeBytes({ Timestamp(rfc3339Bytes: UnsafeRawBufferPointer(rebasing: $0[(effective.lowerBound + 1)..<(effective.upperBound - 1)])) }) == nil
+        {
+            let effectiveAt = String(decoding: out[effective].dropFirst().dropLast(), as: UTF8.self)
             lineProblems.append("effective_at: \"\(effectiveAt)\" is not an RFC 3339 date-time (e.g. 2005-03-15T00:00:00Z)")
         }
         if let data, out[data.lowerBound] != UInt8(ascii: "{") {
@@ -164,6 +172,7 @@ public final class AppendBatch {
         } else if data == nil {
             lineProblems.append("data: missing (required)")
         }
+        if effective == nil { lineProblems.append("effective_at: missing (required)") }
         if let meta, out[meta.lowerBound] != UInt8(ascii: "{") { lineProblems.append("meta: expected an object") }
         var clientID: EventID?
         if let idText {
@@ -190,34 +199,84 @@ public final class AppendBatch {
                 lineProblems.append("schema: expected a positive integer")
             }
         }
-        guard lineProblems.isEmpty, let streamName, let typeName, let data, let effective else {
-            problems.append(contentsOf: lineProblems.map { "\(label): \($0)" })
-            return
+        guard lineProblems.isEmpty, let streamName, let typeName, let data, let effective, let stream, let type else {
+            return .invalid(lineProblems)
         }
-        let metaBytes = meta.map { out[$0] } ?? out[0..<0]
-        let emptyMeta: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "}")]
         let verdict: Result<Int64, ValidationProblems> = out.withUnsafeBytes { raw in
-            let metaRaw =
-                meta.map { UnsafeRawBufferPointer(rebasing: raw[$0]) }
-                ?? emptyMeta.withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: 0) }
-            return writer.options.validator.validate(
+            validator.validate(
                 type: typeName, schema: schema, data: UnsafeRawBufferPointer(rebasing: raw[data]),
-                meta: meta == nil ? UnsafeRawBufferPointer(start: nil, count: 0) : metaRaw)
+                meta: meta.map { UnsafeRawBufferPointer(rebasing: raw[$0]) } ?? UnsafeRawBufferPointer(start: nil, count: 0))
         }
-        let recordSchema: Int64
         switch verdict {
-        case .success(let version): recordSchema = version
+        case .success(let version):
+            return .valid(
+                PreparedEvent(
+                    bytes: out, data: data, meta: meta, effective: effective, stream: stream, type: type,
+                    streamName: streamName, typeName: typeName, schema: version, clientID: clientID, expected: expected))
         case .failure(let found):
-            problems.append(contentsOf: found.problems.map { "\(label): \($0)" })
-            return
+            return .invalid(found.problems.map { "\($0)" })
         }
-        let metaCanonical = meta == nil ? emptyMeta : Array(metaBytes)
+    }
+
+    /// Validates one input line and, while the batch is still clean, writes it.
+    ///
+    /// - Parameters:
+    ///   - line: The JSON object (no newline needed; surrounding whitespace is ignored).
+    ///   - label: Where it came from, for messages (`line 12`).
+    public func add(_ line: UnsafeRawBufferPointer, label: String) {
+        commit(Self.prepare(line, encoder: &encoder, validator: writer.options.validator), label: label)
+    }
+
+    /// Validates many lines on both cores, then commits them in order.
+    ///
+    /// - Parameters:
+    ///   - lines: The input lines, in order.
+    ///   - firstLineNumber: The line number of `lines[0]`, for messages.
+    public func add(lines: [UnsafeRawBufferPointer], firstLineNumber: Int) {
+        let validator = writer.options.validator
+        let half = lines.count / 2
+        let box = PreparedHalves(count: lines.count)
+        encoder = CanonicalEncoder()
+        let encoders = EncoderPair(first: encoder, lines: lines)
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            let range = part == 0 ? 0..<half : half..<encoders.lines.count
+            var local = encoders.take(part)
+            for index in range {
+                box.store(Self.prepare(encoders.lines[index], encoder: &local, validator: validator), at: index)
+            }
+            encoders.give(local, part)
+        }
+        encoder = encoders.first
+        for (offset, prepared) in box.results.enumerated() {
+            commit(prepared, label: "line \(firstLineNumber + offset)")
+        }
+    }
+
+    /// Records one prepared event: identity, concurrency checks, then the record bytes.
+    private func commit(_ prepared: Prepared, label: String) {
+        let event: PreparedEvent
+        switch prepared {
+        case .blank: return
+        case .invalid(let found):
+            problems.append(contentsOf: found.map { "\(label): \($0)" })
+            return
+        case .valid(let valid): event = valid
+        }
+        let out = event.bytes
+        let data = event.data
+        let meta = event.meta
+        let effective = event.effective
+        let streamName = event.streamName
+        let typeName = event.typeName
+        let clientID = event.clientID
+        let expected = event.expected
+        let recordSchema = event.schema
 
         if let clientID {
             let key = RecordEnvelope.contentKey(
                 stream: Array(streamName.utf8), type: Array(typeName.utf8), schema: recordSchema,
                 effectiveAt: Array(out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]),
-                data: Array(out[data]), meta: metaCanonical)
+                data: Array(out[data]), meta: meta.map { Array(out[$0]) } ?? Self.emptyObject)
             if let earlier = batchIDs[clientID] {
                 if earlier.key == key {
                     alreadyPresent += 1
@@ -272,7 +331,7 @@ public final class AppendBatch {
             let key = RecordEnvelope.contentKey(
                 stream: Array(streamName.utf8), type: Array(typeName.utf8), schema: recordSchema,
                 effectiveAt: Array(out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]),
-                data: Array(out[data]), meta: metaCanonical)
+                data: Array(out[data]), meta: meta.map { Array(out[$0]) } ?? Self.emptyObject)
             batchIDs[id] = (seq, key, AppendResult(seq: seq, id: id.description, stream: streamName, version: version, alreadyPresent: true))
         }
         newIDs.append((id, seq))
@@ -281,33 +340,28 @@ public final class AppendBatch {
         }
         guard problems.isEmpty else { return }
 
-        let lineStart = chunk.count
         chunk.append(contentsOf: #"{"data":"#.utf8)
         chunk.append(contentsOf: out[data])
         chunk.append(contentsOf: #","effective_at":"#.utf8)
         chunk.append(contentsOf: out[effective])
         chunk.append(contentsOf: #","id":""#.utf8)
-        chunk.append(contentsOf: id.description.utf8)
+        id.append(to: &chunk)
         chunk.append(contentsOf: #"","meta":"#.utf8)
-        chunk.append(contentsOf: metaCanonical)
+        if let meta { chunk.append(contentsOf: out[meta]) } else { chunk.append(contentsOf: Self.emptyObject) }
         chunk.append(contentsOf: #","recorded_at":""#.utf8)
         chunk.append(contentsOf: recordedAt)
         chunk.append(contentsOf: #"","schema":"#.utf8)
-        chunk.append(contentsOf: String(recordSchema).utf8)
+        Self.appendDecimal(UInt64(recordSchema), to: &chunk)
         chunk.append(contentsOf: #","seq":"#.utf8)
-        chunk.append(contentsOf: String(seq).utf8)
+        Self.appendDecimal(seq, to: &chunk)
         chunk.append(contentsOf: #","stream":"#.utf8)
-        chunk.append(contentsOf: out[stream!])
+        chunk.append(contentsOf: out[event.stream])
         chunk.append(contentsOf: #","type":"#.utf8)
-        chunk.append(contentsOf: out[type!])
+        chunk.append(contentsOf: out[event.type])
         chunk.append(contentsOf: #","version":"#.utf8)
-        chunk.append(contentsOf: String(version).utf8)
+        Self.appendDecimal(version, to: &chunk)
         chunk.append(UInt8(ascii: "}"))
-        let lineEnd = chunk.count
         chunk.append(0x0A)
-        chunk.withUnsafeBytes { raw in
-            update.frontier.append(leafHash: RFC6962.leafHash(UnsafeRawBufferPointer(rebasing: raw[lineStart..<lineEnd])))
-        }
         if largeFrames && chunk.count >= Self.chunkLimit {
             do { try flushChunk() } catch { problems.append("\(label): \(error)") }
         }
@@ -342,6 +396,8 @@ public final class AppendBatch {
         }
         do {
             try flushChunk()
+            guard let pipeline else { throw LedgerError(.io, "internal: no frames were written") }
+            (update.frontier, writtenEnd) = try pipeline.drain()
             let first = update.lastSeq + 1
             let last = update.lastSeq + UInt64(appended)
             let marker = CommitMarker(
@@ -376,6 +432,7 @@ public final class AppendBatch {
     /// created for it removed), leaving the ledger byte-identical to before.
     public func abort() {
         guard file >= 0 else { return }
+        _ = try? pipeline?.drain()
         if newSegment {
             unlink(writer.layout.segmentPath(segmentName))
         } else {
@@ -385,20 +442,16 @@ public final class AppendBatch {
         file = -1
     }
 
-    /// Compresses the pending lines into one frame and writes it after the committed bytes.
+    /// Hands the pending lines to the pipeline (hash, compress, write on the other core).
     private func flushChunk() throws {
         guard !chunk.isEmpty else { return }
-        if file < 0 { try openSegment() }
-        var frame = [UInt8]()
-        do {
-            try chunk.withUnsafeBytes { raw in
-                try LZ4FrameEncoder.appendFrame(of: raw, blockSize: chunk.count > 65_536 ? .large : .small, to: &frame)
-            }
-        } catch {
-            throw LedgerError(.io, "\(error)")
+        if file < 0 {
+            try openSegment()
+            pipeline = ChunkPipeline(
+                descriptor: file, path: writer.layout.segmentPath(segmentName), frontier: update.frontier,
+                offset: writtenEnd)
         }
-        try frame.withUnsafeBytes { try FileSystem.writeAll(file, $0, path: segmentName) }
-        writtenEnd += frame.count
+        pipeline?.submit(chunk)
         chunk.removeAll(keepingCapacity: true)
     }
 
@@ -426,25 +479,127 @@ public final class AppendBatch {
         }
     }
 
-    static func isStreamName(_ name: String) -> Bool {
-        let parts = name.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard parts.count == 2, name.utf8.count <= 200, let kind = parts.first, let rest = parts.last,
-            let kindFirst = kind.first, let restFirst = rest.first
-        else { return false }
-        func lowerOrDigit(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
-        guard kindFirst >= 97 && kindFirst <= 122, kind.allSatisfy({ lowerOrDigit($0) || $0 == UInt8(ascii: "-") }) else {
-            return false
+    /// Whether `bytes` is `kind/name`: kind `[a-z][a-z0-9-]*`, name `[A-Za-z0-9][A-Za-z0-9._:-]*`, ≤ 200 bytes.
+    static func isStreamName(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count <= 200, let first = bytes.first, first >= 97 && first <= 122 else { return false }
+        var index = 1
+        while index < bytes.count && bytes[index] != UInt8(ascii: "/") {
+            let c = bytes[index]
+            guard (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == UInt8(ascii: "-") else { return false }
+            index += 1
         }
-        func nameByte(_ c: UInt8) -> Bool {
-            lowerOrDigit(c) || (c >= 65 && c <= 90) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
-                || c == UInt8(ascii: ".") || c == UInt8(ascii: ":")
+        index += 1
+        guard index < bytes.count, bytes[index] != UInt8(ascii: ".") else { return false }
+        while index < bytes.count {
+            let c = bytes[index]
+            guard (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == UInt8(ascii: "-")
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: ":")
+            else { return false }
+            index += 1
         }
-        return nameByte(restFirst) && restFirst != UInt8(ascii: ".") && rest.allSatisfy(nameByte)
+        return true
+    }
+
+    /// Appends the decimal digits of `value`.
+    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(value) + 48)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[19 - count] = UInt8(rest % 10) + 48
+                rest /= 10
+                count += 1
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
+        }
     }
 
     static func isTypeName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard let first = bytes.first, first >= 65 && first <= 90, bytes.count <= 100 else { return false }
         return bytes.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
+    }
+}
+
+/// One input line after validation: canonical bytes and where each envelope field sits in them.
+struct PreparedEvent: Sendable {
+    var bytes: [UInt8]
+    var data: Range<Int>
+    var meta: Range<Int>?
+    var effective: Range<Int>
+    var stream: Range<Int>
+    var type: Range<Int>
+    var streamName: String
+    var typeName: String
+    var schema: Int64
+    var clientID: EventID?
+    var expected: ExpectedVersion
+}
+
+/// The outcome of validating one input line.
+enum Prepared: Sendable {
+    case blank
+    case invalid([String])
+    case valid(PreparedEvent)
+}
+
+/// Results of a parallel validation pass; each slot is written by exactly one worker and read
+/// only after `concurrentPerform` returns, which is why `@unchecked Sendable` is safe. The slots
+/// live in manually allocated memory so that the two workers never access one Swift property at once.
+final class PreparedHalves: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Prepared>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: .blank, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func store(_ prepared: Prepared, at index: Int) {
+        slots[index] = prepared
+    }
+
+    var results: UnsafeBufferPointer<Prepared> { UnsafeBufferPointer(start: slots, count: count) }
+}
+
+/// Two encoders, one per worker of a parallel validation pass; each worker moves its own out and
+/// back in, and the input lines are only read. Same single-owner discipline as `PreparedHalves`.
+final class EncoderPair: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<CanonicalEncoder>
+    let lines: [UnsafeRawBufferPointer]
+
+    init(first: CanonicalEncoder, lines: [UnsafeRawBufferPointer]) {
+        slots = .allocate(capacity: 2)
+        slots.initialize(to: first)
+        (slots + 1).initialize(to: CanonicalEncoder())
+        self.lines = lines
+    }
+
+    deinit {
+        slots.deinitialize(count: 2)
+        slots.deallocate()
+    }
+
+    var first: CanonicalEncoder { slots[0] }
+
+    func take(_ part: Int) -> CanonicalEncoder {
+        let encoder = slots[part]
+        slots[part] = CanonicalEncoder()
+        return encoder
+    }
+
+    func give(_ encoder: CanonicalEncoder, _ part: Int) {
+        slots[part] = encoder
     }
 }

@@ -44,16 +44,22 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(36)
+        append(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the lowercase textual form (36 bytes) to `out`.
+    ///
+    /// - Parameter out: The buffer.
+    public func append(to out: inout [UInt8]) {
         for index in 0..<32 {
             if index == 8 || index == 12 || index == 16 || index == 20 { out.append(UInt8(ascii: "-")) }
             let word = index < 16 ? high : low
-            let shift = UInt64(60 - (index % 16) * 4)
-            out.append(digits[Int((word >> shift) & 0xF)])
+            let nibble = UInt8(truncatingIfNeeded: (word >> UInt64(60 - (index % 16) * 4)) & 0xF)
+            out.append(nibble < 10 ? nibble + 48 : nibble + 87)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

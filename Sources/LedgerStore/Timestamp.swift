@@ -47,7 +47,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// - Parameter text: The text.
     /// - Returns: nil when the text is not a valid RFC 3339 date-time.
     public init?(rfc3339 text: String) {
-        let b = Array(text.utf8)
+        var copy = text
+        guard let parsed = copy.withUTF8({ Timestamp(rfc3339Bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = parsed
+    }
+
+    /// Parses an RFC 3339 date-time given as UTF-8 bytes (see `init?(rfc3339:)`).
+    ///
+    /// - Parameter b: The bytes.
+    /// - Returns: nil when they are not a valid RFC 3339 date-time.
+    public init?(rfc3339Bytes b: UnsafeRawBufferPointer) {
         guard b.count >= 20 else { return nil }
         func digits(_ start: Int, _ count: Int) -> Int64? {
             guard start + count <= b.count else { return nil }

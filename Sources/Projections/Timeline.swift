@@ -35,6 +35,13 @@ public struct Timeline: Sendable, Equatable, RandomAccessCollection {
         return items.remove(at: index)
     }
 
+    /// The item from record `seq` with valid time `effectiveAt`.
+    func item(seq: UInt64, effectiveAt: Timestamp) -> SourcedData? {
+        let index = insertionIndex(effectiveAt: effectiveAt, seq: seq)
+        guard index < items.count, items[index].source.seq == seq else { return nil }
+        return items[index]
+    }
+
     /// Replaces the item from record `seq` (same valid time) in place.
     mutating func replace(_ item: SourcedData) -> Bool {
         let index = insertionIndex(effectiveAt: item.source.effectiveAt, seq: item.source.seq)
@@ -64,5 +71,26 @@ public struct Timeline: Sendable, Equatable, RandomAccessCollection {
         var copy = Timeline()
         copy.items = items.filter(isIncluded)
         return copy
+    }
+}
+
+extension Timeline {
+    /// Groups the items by `key`: per key, the latest item and the earlier ones (oldest first),
+    /// keys in order of their first item.
+    ///
+    /// - Parameter key: The grouping key of an item.
+    /// - Returns: One entry per key.
+    func groupedLatest<Key: Hashable>(by key: (SourcedData) -> Key) -> [(latest: SourcedData, earlier: [SourcedData])] {
+        var order: [Key] = []
+        var groups: [Key: [SourcedData]] = [:]
+        for item in items {
+            let itemKey = key(item)
+            if groups[itemKey] == nil { order.append(itemKey) }
+            groups[itemKey, default: []].append(item)
+        }
+        return order.map { itemKey in
+            let group = groups[itemKey]!
+            return (group[group.count - 1], Array(group.dropLast()))
+        }
     }
 }

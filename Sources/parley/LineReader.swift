@@ -8,10 +8,12 @@ import LedgerStore
 
 /// Streams newline-separated lines from a file descriptor in 1 MiB reads (bounded memory).
 enum LineReader {
-    /// Calls `body` with each line (without its newline); a last line without newline counts too.
-    static func forEachLine(fd: Int32, path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Calls `body` with each block of complete lines read (without their newlines); a last
+    /// line without a newline comes as a block of its own. The pointers are valid only during the call.
+    static func forEachBlock(fd: Int32, path: String, _ body: ([UnsafeRawBufferPointer]) throws -> Void) throws {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var filled = 0
+        var lines: [UnsafeRawBufferPointer] = []
         while true {
             if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
             let count = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + filled, raw.count - filled) }
@@ -24,24 +26,31 @@ enum LineReader {
             filled += count
             var consumed = 0
             try buffer.withUnsafeBytes { raw in
+                lines.removeAll(keepingCapacity: true)
                 var index = scanFrom
                 while index < filled {
-                    if raw[index] == 0x0A {
-                        try body(UnsafeRawBufferPointer(rebasing: raw[consumed..<index]))
-                        consumed = index + 1
+                    if let found = memchr(raw.baseAddress! + index, 0x0A, filled - index) {
+                        let end = raw.baseAddress!.distance(to: UnsafeRawPointer(found))
+                        lines.append(UnsafeRawBufferPointer(rebasing: raw[consumed..<end]))
+                        consumed = end + 1
+                        index = end + 1
+                    } else {
+                        break
                     }
-                    index += 1
                 }
+                if !lines.isEmpty { try body(lines) }
             }
             if consumed > 0 {
                 buffer.withUnsafeMutableBytes { raw in
-                    if filled > consumed { raw.baseAddress!.copyMemory(from: raw.baseAddress! + consumed, byteCount: filled - consumed) }
+                    if filled > consumed {
+                        raw.baseAddress!.copyMemory(from: raw.baseAddress! + consumed, byteCount: filled - consumed)
+                    }
                 }
                 filled -= consumed
             }
         }
         if filled > 0 {
-            try buffer.withUnsafeBytes { raw in try body(UnsafeRawBufferPointer(rebasing: raw[0..<filled])) }
+            try buffer.withUnsafeBytes { raw in try body([UnsafeRawBufferPointer(rebasing: raw[0..<filled])]) }
         }
     }
 }
@@ -58,7 +67,7 @@ final class ProgressLine {
     }
 
     func tick(_ count: Int) {
-        guard enabled, count % 4096 == 0 else { return }
+        guard enabled else { return }
         let now = Timestamp.now().microseconds
         guard now - lastShown > 250_000 else { return }
         lastShown = now

@@ -73,6 +73,33 @@ def leaf_hash(line):
     return hashlib.sha256(b"\x00" + line).digest()
 
 
+class IncrementalRoot:
+    """RFC 6962 root maintained leaf by leaf: a stack of perfect subtree hashes whose
+    sizes are the binary digits of the leaf count (used for markers of big fixtures;
+    tests check results against the recursive mth())."""
+
+    def __init__(self):
+        self.n = 0
+        self.stack = []
+
+    def add(self, leaf):
+        h = leaf
+        k = self.n
+        while k % 2 == 1:
+            h = hashlib.sha256(b"\x01" + self.stack.pop() + h).digest()
+            k //= 2
+        self.stack.append(h)
+        self.n += 1
+
+    def root(self):
+        if not self.stack:
+            return hashlib.sha256(b"").digest()
+        h = self.stack[-1]
+        for left in reversed(self.stack[:-1]):
+            h = hashlib.sha256(b"\x01" + left + h).digest()
+        return h
+
+
 def mth(leaves):
     n = len(leaves)
     if n == 0:
@@ -217,7 +244,7 @@ def build_ledger(path, commits, *, origin=None, ledger_id=None, segment_bytes=64
     line_override = line_override or {}
 
     versions = {}
-    leaves = []
+    tree = IncrementalRoot()
     seq = 0
     seg_name = None
     seg_buf = None
@@ -240,7 +267,7 @@ def build_ledger(path, commits, *, origin=None, ledger_id=None, segment_bytes=64
                 if rec_at is None:
                     rec_at = recorded_at(seq) if recorded_at else _recorded_at(ci * 1000)
                 fx.lines.append(ev["raw"])
-                leaves.append(leaf_hash(ev["raw"]))
+                tree.add(leaf_hash(ev["raw"]))
                 written.append(line_override.get(seq, ev["raw"]))
                 continue
             stream = ev["stream"]
@@ -255,7 +282,7 @@ def build_ledger(path, commits, *, origin=None, ledger_id=None, segment_bytes=64
             rec.update(ev.get("extra", {}))
             line = jcs(rec).encode("utf-8")
             fx.lines.append(line)
-            leaves.append(leaf_hash(line))
+            tree.add(leaf_hash(line))
             written.append(line_override.get(seq, line))
         c.last_seq = seq
         # data frames: split the commit's lines into `frames_per_commit` groups
@@ -266,8 +293,8 @@ def build_ledger(path, commits, *, origin=None, ledger_id=None, segment_bytes=64
             off = len(seg_buf)
             seg_buf += lz4_frame(chunk, content_size=content_size)
             c.frames.append((off, len(seg_buf)))
-        marker = {"committed_at": rec_at.replace("Z", "Z"), "first_seq": c.first_seq, "last_seq": seq,
-                  "root": mth(leaves).hex(), "tree_size": seq}
+        marker = {"committed_at": rec_at, "first_seq": c.first_seq, "last_seq": seq,
+                  "root": tree.root().hex(), "tree_size": seq}
         c.marker_offset = len(seg_buf)
         seg_buf += skippable(jcs(marker).encode("utf-8"))
         c.end = len(seg_buf)

@@ -194,8 +194,8 @@ class CanonicalFormTests(LedgerTestCase):
             "whitespace": base.replace(b'"seq":5', b'"seq": 5'),
             "unsorted": b'{"seq":5,' + base[1:].replace(b',"seq":5', b''),
             "escaped slash": base.replace(b"party/zil", b"party\\/zil"),
-            "uppercase hex escape": mf.jcs(self.record(data={"c": "\x01"})).encode().replace(b"\\u0001", b"\\u0001".upper().replace(b"\\U", b"\\u")[:-1] + b"1") if False else
-            mf.jcs(self.record(data={"c": "\x1f"})).encode().replace(b"\\u001f", b"\\u001F"),
+            "uppercase hex escape": mf.jcs(self.record(data={"c": "\x1f"})).encode().replace(b"\\u001f", b"\\u001F"),
+            "escaped tab as \\u0009": mf.jcs(self.record(data={"c": "\t"})).encode().replace(b"\\t", b"\\u0009"),
             "escaped non-ascii": mf.jcs(self.record(data={"c": "é"})).encode().replace("é".encode(), b"\\u00e9"),
             "duplicate key": base.replace(b'"data":{}', b'"data":{"a":1,"a":1}'),
             "minus zero": base.replace(b'"data":{}', b'"data":{"z":-0}'),
@@ -251,6 +251,27 @@ class CanonicalFormTests(LedgerTestCase):
         self.assertEqual(rc, 1)
         self.assertEqual(set(kinds(rep)), {"duplicate-id"})
         self.assertEqual(find(rep, "duplicate-id")["seq"], 5)
+
+
+class ParallelTests(LedgerTestCase):
+    def test_jobs_give_identical_reports(self):
+        rec = {"data": {}, "effective_at": "2005-01-01", "id": "0b0e6c3a-86d9-4f3e-9a63-5d1c3c0e2a11",
+               "meta": {}, "recorded_at": "2025-11-25T15:00:00.000000Z", "schema": 1, "seq": 1,
+               "stream": "party/zil", "type": "PartyRegistered", "version": 1}
+        commits = mf.standard_commits(30, 4)
+        commits[3][1] = {"raw": mf.jcs(rec).encode()}                        # seq, id, version, time
+        commits[7][0] = {"raw": mf.jcs(rec).encode().replace(b":", b": ", 1)}  # not canonical
+        commits[11][2] = {"raw": b"{"}                                        # not JSON
+        fx = self.build(commits, segment_bytes=4000, frames_per_commit=2)
+        c = fx.commits[20]
+        p = fx.segment_path(c.segment)
+        b = read(p)
+        write(p, b[:c.start] + b[c.end:])                                     # a commit removed
+        reports = [verify_json(fx.path, "--jobs", j) for j in (1, 2, 3)]
+        self.assertEqual(reports[0][0], 1)
+        self.assertGreater(len(reports[0][1]["findings"]), 5)
+        for other in reports[1:]:
+            self.assertEqual(other, reports[0])
 
 
 class TamperTests(LedgerTestCase):
@@ -613,6 +634,62 @@ class CheckpointTests(LedgerTestCase):
                                       "--vkey", self.key.vkey)[0], 2)
 
 
+def load_verifier_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("verify_ledger", VERIFIER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class PublishedNoteVectorTests(unittest.TestCase):
+    """Interoperability with golang.org/x/mod/sumdb/note, using its published vectors
+    (note_test.go) and a real sum.golang.org checkpoint (transparency-dev/formats)."""
+
+    PETER_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
+    PETER_TEXT = ("If you think cryptography is the answer to your problem,\n"
+                  "then you don't know what your problem is.\n")
+    PETER_SIG = "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM="
+    SUMDB_VKEY = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8"
+    SUMDB_NOTE = ("go.sum database tree\n6476701\nmb8QLQIs0Z0yP5Cstq6guj87oXWeC9gEM8oVikmm9Wk=\n\n"
+                  "\u2014 sum.golang.org Az3grsLX85Gz+s1SiTbgkuqxgItqFq7gsMUEyVnrsa9LM7Us9S+1xbFIGu95949rj4nPRYf"
+                  "vimWEPWL+o3GeoWwOoAw=\n")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.v = load_verifier_module()
+        cls.openssl = shutil.which("openssl")
+
+    def test_peter_neumann_note(self):
+        name, kid, pub = self.v.parse_verifier_key(self.PETER_VKEY)
+        blob = base64.b64decode(self.PETER_SIG)
+        self.assertEqual((name, kid), ("PeterNeumann", blob[:4]))
+        body = self.PETER_TEXT.encode()
+        self.assertTrue(self.v.ed25519_verify(self.openssl, pub, body, blob[4:]))
+        self.assertFalse(self.v.ed25519_verify(self.openssl, pub, body.replace(b"you", b"we"), blob[4:]))
+
+    def test_sum_golang_org_checkpoint(self):
+        vkey = self.v.parse_verifier_key(self.SUMDB_VKEY)
+        cp, problem = self.v.parse_checkpoint(self.SUMDB_NOTE.encode())
+        self.assertIsNone(problem)
+        self.assertEqual((cp.origin, cp.size), ("go.sum database tree", 6476701))
+        findings = self.v.Findings(0)
+        self.assertTrue(self.v.check_signature(cp, vkey, self.openssl, "sumdb", findings, True))
+        self.assertEqual(findings.failures, 0)
+        cp2, _ = self.v.parse_checkpoint(self.SUMDB_NOTE.replace("6476701", "6476702").encode())
+        self.assertFalse(self.v.check_signature(cp2, vkey, self.openssl, "sumdb", findings, True))
+
+    def test_key_id_and_bad_keys(self):
+        for bad in ("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+                    "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+                    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T",
+                    "PeterNeumann+c74f20a3+AhpcQcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW=",
+                    "c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"):
+            with self.subTest(bad):
+                with self.assertRaises(self.v.UsageError):
+                    self.v.parse_verifier_key(bad)
+
+
 class ManifestTests(LedgerTestCase):
     def test_manifest_rules(self):
         fx = self.build(mf.standard_commits(2, 2))
@@ -637,45 +714,98 @@ class ManifestTests(LedgerTestCase):
 
 
 @unittest.skipUnless(os.access(PARLEY, os.X_OK),
-                     "Swift parley binary not built (%s); run `swift build` to enable this test" % PARLEY)
+                     "Swift parley binary not built (%s); run `swift build` to enable these tests" % PARLEY)
 class SwiftParleyTests(LedgerTestCase):
     """Ledgers written by the Swift implementation must pass the independent verifier."""
 
     def parley(self, *args, **kw):
         return subprocess.run([PARLEY] + [str(a) for a in args], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, **kw)
+                              stderr=subprocess.PIPE, **kw)
 
-    def test_parley_written_ledger_verifies(self):
+    def parley_ledger(self):
         d = self.new_dir("swift")
         p = self.parley("init", d)
         if p.returncode != 0:
-            self.skipTest("parley init failed (implementation in progress?): %s" % p.stderr.strip()[:300])
-        samples = os.path.join(REPO, "Events", "samples")
-        batch = None
-        if os.path.isdir(samples):
-            for name in sorted(os.listdir(samples)):
-                if name.endswith(".ndjson"):
-                    batch = os.path.join(samples, name)
-                    break
-        if batch is None:
-            batch = os.path.join(self.tmp, "batch.ndjson")
-            with open(batch, "w") as fh:
-                for i in range(5):
-                    fh.write(json.dumps({"stream": "party/zil-%d" % i, "type": "PartyRegistered",
-                                         "schema": 1, "effective_at": "2005-01-01T00:00:00Z",
-                                         "data": {"name": "ZIL %d" % i, "kind": "company", "country": "RU"}})
-                             + "\n")
-        for _ in range(3):
-            p = self.parley("append", "--ledger", d, "--file", batch)
+            self.skipTest("parley init failed: %s" % p.stderr.decode()[:300])
+        batches = []
+        sample = os.path.join(REPO, "Events", "samples", "zil-faw.ndjson")
+        if os.path.isfile(sample):
+            batches.append(read(sample))
+        gen = os.path.join(REPO, "Tools", "gen_events.py")
+        if os.path.isfile(gen):
+            for seed in (1, 2):
+                batches.append(subprocess.run([sys.executable, gen, "300", "--seed", str(seed)],
+                                              stdout=subprocess.PIPE, check=True).stdout)
+        if not batches:
+            self.skipTest("no event samples or generator to feed parley")
+        for batch in batches:
+            p = self.parley("append", "--ledger", d, "--file", "-", input=batch)
             if p.returncode != 0:
-                self.skipTest("parley append failed (implementation in progress?): %s" % p.stderr.strip()[:300])
+                self.skipTest("parley append failed: %s" % p.stderr.decode()[:300])
+        self.last_batch_lines = batches[-1].count(b"\n")
+        return d
+
+    def segments(self, d):
+        return sorted(os.listdir(os.path.join(d, "segments")))
+
+    def stock_lines(self, d):
+        cat = b"".join(read(os.path.join(d, "segments", s)) for s in self.segments(d))
+        return subprocess.run(["lz4", "-dc"], input=cat, stdout=subprocess.PIPE, check=True).stdout
+
+    def test_parley_written_ledger_verifies(self):
+        d = self.parley_ledger()
         rc, rep = verify_json(d)
         self.assertEqual(rc, 0, rep)
-        self.assertGreater(rep["tree_size"], 0)
-        cat = b"".join(read(os.path.join(d, "segments", s)) for s in sorted(os.listdir(os.path.join(d, "segments"))))
-        lines = subprocess.run(["lz4", "-dc"], input=cat, stdout=subprocess.PIPE, check=True).stdout.split(b"\n")[:-1]
-        self.assertEqual(len(lines), rep["tree_size"])
+        self.assertEqual(rep["findings"], [])
+        out = self.stock_lines(d)
+        lines = out.split(b"\n")[:-1]
+        self.assertEqual(rep["tree_size"], len(lines))
         self.assertEqual(rep["root"], mf.mth([mf.leaf_hash(x) for x in lines]).hex())
+        log = self.parley("log", "--ledger", d)
+        if log.returncode == 0:
+            self.assertEqual(log.stdout, out, "parley log and stock lz4 disagree")
+
+    def test_parley_ledger_tampered(self):
+        d = self.parley_ledger()
+        seg = os.path.join(d, "segments", self.segments(d)[0])
+        b = bytearray(read(seg))
+        b[len(b) // 2] ^= 0x10
+        write(seg, bytes(b))
+        rc, rep = verify_json(d)
+        self.assertEqual(rc, 1, rep)
+
+    def test_parley_cut_last_marker_reads_as_torn_tail(self):
+        d = self.parley_ledger()
+        full = verify_json(d)[1]["tree_size"]
+        seg = os.path.join(d, "segments", self.segments(d)[-1])
+        write(seg, read(seg)[:-20])               # cuts the last commit's marker
+        rc, rep = verify_json(d)
+        self.assertEqual(rc, 0, rep)
+        self.assertIn("torn-tail", kinds(rep, "warn"))
+        self.assertEqual(rep["tree_size"], full - self.last_batch_lines)
+
+    def test_parley_torn_write_then_recover(self):
+        d = self.parley_ledger()
+        full = verify_json(d)[1]["tree_size"]
+        seg = os.path.join(d, "segments", self.segments(d)[-1])
+        b = read(seg)
+        half_frame = mf.lz4_frame(b"".join(b'{"torn":%d}\n' % i for i in range(2000)))
+        half_frame = half_frame[:len(half_frame) // 2]
+        write(seg, b + half_frame)                # a crash in the middle of writing a commit
+        rc, rep = verify_json(d)
+        self.assertEqual(rc, 0, rep)
+        w = find(rep, "torn-tail", "warn")
+        self.assertEqual(w["offset"], len(b))
+        self.assertEqual(rep["tree_size"], full)
+        p = self.parley("recover", "--ledger", d)
+        if p.returncode != 0:
+            self.skipTest("parley recover failed: %s" % p.stderr.decode()[:300])
+        self.assertEqual(read(seg), b)
+        rc, rep = verify_json(d)
+        self.assertEqual(rc, 0, rep)
+        self.assertEqual(rep["findings"], [])
+        self.assertEqual(rep["tree_size"], full)
+        self.assertTrue(os.listdir(os.path.join(d, "quarantine")), "torn tail not kept in quarantine/")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ struct PatternDFA: Sendable {
     ///
     /// - Parameter pattern: The schema's `pattern` text.
     init?(pattern: String) {
-        guard var parsed = try? RegexSubsetParser(pattern).parse() else { return nil }
+        var parser = RegexSubsetParser(pattern)
+        guard var parsed = try? parser.parse() else { return nil }
         // Search semantics: unanchored ends may be preceded / followed by anything.
         if !parsed.anchoredAtStart { parsed.node = .sequence([.repetition(.set(.all), min: 0, max: nil), parsed.node]) }
         if !parsed.anchoredAtEnd { parsed.node = .sequence([parsed.node, .repetition(.set(.all), min: 0, max: nil)]) }
@@ -168,6 +169,10 @@ struct RegexSubsetParser {
 
     private let scalars: [Unicode.Scalar]
     private var position = 0
+    /// Group nesting depth while parsing.
+    private var depth = 0
+    /// Whether `|` occurs outside any group (`^a|b$` is `(^a)|(b$)`, not `^(a|b)$`).
+    private var hasTopLevelAlternation = false
 
     init(_ pattern: String) {
         scalars = Array(pattern.unicodeScalars)
@@ -184,6 +189,8 @@ struct RegexSubsetParser {
         }
         let node = try alternation(until: end)
         guard position == end else { throw Unsupported() }
+        // Anchors bind to the first / last branch only; leave such patterns to the fallback.
+        if hasTopLevelAlternation, anchoredAtStart || anchoredAtEnd { throw Unsupported() }
         return Parsed(node: node, anchoredAtStart: anchoredAtStart, anchoredAtEnd: anchoredAtEnd)
     }
 
@@ -201,6 +208,7 @@ struct RegexSubsetParser {
     private mutating func alternation(until end: Int) throws(Unsupported) -> RegexNode {
         var branches = [try sequence(until: end)]
         while position < end, scalars[position] == "|" {
+            if depth == 0 { hasTopLevelAlternation = true }
             position += 1
             branches.append(try sequence(until: end))
         }
@@ -226,7 +234,9 @@ struct RegexSubsetParser {
                 guard position + 1 < end, scalars[position + 1] == ":" else { throw Unsupported() }
                 position += 2
             }
+            depth += 1
             let inner = try alternation(until: end)
+            depth -= 1
             guard position < end, scalars[position] == ")" else { throw Unsupported() }
             position += 1
             return inner

@@ -148,9 +148,9 @@ extension Parley {
             let batch = writer.batch(largeFrames: true, collectResults: false)
             let progress = ProgressLine(enabled: Output.stderrIsTerminal, label: "validating and writing")
             var lineNumber = 0
-            try LineReader.forEachLine(fd: fd, path: file) { line in
-                lineNumber += 1
-                batch.add(line, label: "line \(lineNumber)")
+            try LineReader.forEachBlock(fd: fd, path: file) { lines in
+                batch.add(lines: lines, firstLineNumber: lineNumber + 1)
+                lineNumber += lines.count
                 progress.tick(lineNumber)
             }
             progress.finish()

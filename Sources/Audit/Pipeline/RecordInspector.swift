@@ -1,0 +1,274 @@
+import CanonicalJSON
+import Catalogue
+import LZ4Codec
+import LedgerIntegrity
+import LedgerStore
+import Projections
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The per-record work of an audit that needs no context: decompress a frame, hash every line,
+/// check JSON, canonical form, envelope fields and schema, and parse the event for projections.
+///
+/// One inspector per worker thread (it owns a decompression context and reusable buffers).
+final class RecordInspector {
+    /// What to check besides the envelope.
+    struct Checks: Sendable {
+        /// The catalogue to validate `data` and `meta` against (nil: skip schema validation).
+        var catalogue: EventCatalogue?
+        /// Whether to parse events for the semantic (projection) pass.
+        var semantic: Bool
+    }
+
+    private let decoder: LZ4FrameDecoder
+    private let checks: Checks
+    private var encoder = CanonicalEncoder()
+    private var content: [UInt8] = []
+    /// Type names seen, so the hot loop turns bytes into a `String` once per type.
+    private var typeNames: [([UInt8], String)] = []
+
+    /// The canonical order of the record fields.
+    private static let fieldNames: [StaticString] = [
+        "data", "effective_at", "id", "meta", "recorded_at", "schema", "seq", "stream", "type", "version",
+    ]
+
+    init(checks: Checks) throws {
+        do { decoder = try LZ4FrameDecoder() } catch { throw LedgerError(.io, error.description) }
+        self.checks = checks
+        content.reserveCapacity(4 << 20 + 65_536)
+    }
+
+    /// Inspects every data frame of a chunk.
+    ///
+    /// - Returns: One outcome per item (nil for items that are not data frames).
+    func inspect(_ chunk: AuditChunk) -> [FrameOutcome?] {
+        chunk.items.map { item in
+            guard case .data(_, let range, let contentSize, _, _) = item else { return nil }
+            return chunk.bytes.withUnsafeBytes { raw in
+                inspectFrame(UnsafeRawBufferPointer(rebasing: raw[range]), contentSize: contentSize)
+            }
+        }
+    }
+
+    private func inspectFrame(_ frame: UnsafeRawBufferPointer, contentSize: Int?) -> FrameOutcome {
+        var outcome = FrameOutcome()
+        content.removeAll(keepingCapacity: true)
+        do {
+            try decoder.decompressFrame(frame, expectedSize: contentSize, appendingTo: &content)
+        } catch {
+            outcome.decodeFailure = error.description
+            return outcome
+        }
+        if let contentSize, contentSize != content.count {
+            outcome.frameProblems.append("frame decodes to \(content.count) bytes but its header says \(contentSize)")
+        }
+        if let last = content.last, last != 0x0A {
+            outcome.frameProblems.append("frame does not end with a whole record line (no final newline)")
+        }
+        content.withUnsafeBytes { raw in
+            var start = 0
+            var index = 0
+            let count = raw.count
+            let estimate = count / 300 + 1
+            outcome.leafHashes.reserveCapacity(estimate * 32)
+            outcome.facts.reserveCapacity(estimate)
+            while start < count {
+                guard let newline = memchrIndex(raw, from: start) else {
+                    index = count
+                    inspectLine(UnsafeRawBufferPointer(rebasing: raw[start..<count]), into: &outcome)
+                    break
+                }
+                index = newline
+                inspectLine(UnsafeRawBufferPointer(rebasing: raw[start..<index]), into: &outcome)
+                start = index + 1
+            }
+        }
+        return outcome
+    }
+
+    private func memchrIndex(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard let base = raw.baseAddress, start < raw.count else { return nil }
+        guard let found = memchr(base + start, 0x0A, raw.count - start) else { return nil }
+        return UnsafeRawPointer(found) - base
+    }
+
+    private func inspectLine(_ line: UnsafeRawBufferPointer, into outcome: inout FrameOutcome) {
+        let index = outcome.recordCount
+        outcome.recordCount += 1
+        outcome.leafHashes.append(contentsOf: RFC6962.leafHash(line))
+        var facts = RecordFacts()
+        defer {
+            outcome.facts.append(facts)
+            if checks.semantic && outcome.events.count < outcome.recordCount { outcome.events.append(nil) }
+        }
+        func problem(_ kind: AuditFinding.Kind, _ message: String) {
+            outcome.problems.append(RecordProblem(index: index, kind: kind, message: message))
+        }
+        do { try encoder.encode(line) } catch {
+            problem(.json, "record is not valid JSON: \(error)")
+            return
+        }
+        let output = encoder.output
+        let canonical = output.withUnsafeBytes { $0.elementsEqual(line) }
+        if !canonical {
+            problem(.canonical, "record is not in canonical form (RFC 8785 as pinned by FORMAT.md)" + difference(output, line))
+        }
+        var fields = [Range<Int>?](repeating: nil, count: Self.fieldNames.count)
+        let members = encoder.topLevel
+        if members.count == Self.fieldNames.count
+            && members.indices.allSatisfy({ encoder.topLevelKey($0, is: Self.fieldNames[$0]) })
+        {
+            for position in members.indices { fields[position] = members[position].value }
+        } else {
+            var unexpected: [String] = []
+            for position in members.indices {
+                if let known = Self.fieldNames.firstIndex(where: { encoder.topLevelKey(position, is: $0) }) {
+                    fields[known] = members[position].value
+                } else {
+                    unexpected.append(encoder.topLevelKey(position))
+                }
+            }
+            let missing = Self.fieldNames.indices.filter { fields[$0] == nil }.map { "\(Self.fieldNames[$0])" }
+            if encoder.topLevel.isEmpty {
+                problem(.field, "record is not a JSON object")
+            } else {
+                problem(
+                    .field,
+                    "record fields: " + (missing.isEmpty ? "" : "missing \(missing.joined(separator: ","))")
+                        + (missing.isEmpty || unexpected.isEmpty ? "" : "; ")
+                        + (unexpected.isEmpty ? "" : "unexpected \(unexpected.joined(separator: ","))"))
+            }
+        }
+        output.withUnsafeBytes { out in
+            func value(_ field: Int) -> UnsafeRawBufferPointer? {
+                fields[field].map { UnsafeRawBufferPointer(rebasing: out[$0]) }
+            }
+            func string(_ field: Int) -> [UInt8]? {
+                guard let bytes = value(field), bytes.first == 0x22 else { return nil }
+                if let plain = ByteFields.plainString(bytes) { return Array(plain) }
+                guard case .string(let text)? = try? JSONValue(parsing: bytes) else { return nil }
+                return Array(text.utf8)
+            }
+            // seq
+            if let bytes = value(6) {
+                if let seq = ByteFields.unsignedInteger(bytes), seq >= 1 { facts.seq = seq } else {
+                    problem(.field, "record seq is not a positive integer")
+                }
+            }
+            // version
+            if let bytes = value(9) {
+                if let version = ByteFields.unsignedInteger(bytes), version >= 1 { facts.version = version } else {
+                    problem(.field, "record version is not a positive integer")
+                }
+            }
+            // schema
+            var schema: Int64?
+            if let bytes = value(5) {
+                if let number = ByteFields.unsignedInteger(bytes), number >= 1 { schema = Int64(number) } else {
+                    problem(.field, "record schema is not a positive integer")
+                }
+            }
+            // id
+            if fields[2] != nil {
+                if let id = string(2), let halves = id.withUnsafeBytes({ ByteFields.uuid($0) }) {
+                    facts.idHigh = halves.0
+                    facts.idLow = halves.1
+                    facts.hasID = true
+                } else {
+                    problem(.field, "record id is not a lowercase UUID")
+                }
+            }
+            // stream
+            if fields[7] != nil {
+                if let stream = string(7), let slash = stream.firstIndex(of: 0x2F), slash > 0, slash < stream.count - 1 {
+                    let start = outcome.streamBytes.count
+                    outcome.streamBytes.append(contentsOf: stream)
+                    facts.stream = start..<outcome.streamBytes.count
+                    facts.streamHash = stream.withUnsafeBytes { ByteFields.hash($0) }
+                } else {
+                    problem(.field, "record stream is not a string \"kind/name\"")
+                }
+            }
+            // type
+            var typeName: String?
+            if fields[8] != nil {
+                if let type = string(8), let first = type.first, (65...90).contains(first),
+                    type.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
+                {
+                    typeName = name(of: type)
+                } else {
+                    problem(.field, "record type is not an UpperCamel name")
+                }
+            }
+            // recorded_at
+            if fields[4] != nil {
+                if let text = string(4), let micros = text.withUnsafeBytes({ ByteFields.recordedAt($0) }) {
+                    facts.recordedAt = micros
+                } else {
+                    problem(.recordedAt, "record recorded_at is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
+                }
+            }
+            // effective_at
+            if fields[1] != nil {
+                if string(1).map({ $0.withUnsafeBytes { ByteFields.isDateOrDateTime($0) } }) != true {
+                    problem(.field, "record effective_at is not an RFC 3339 date-time or date")
+                }
+            }
+            let data = value(0)
+            let meta = value(3)
+            if fields[0] != nil && data?.first != UInt8(ascii: "{") { problem(.field, "record data is not an object") }
+            if fields[3] != nil && meta?.first != UInt8(ascii: "{") { problem(.field, "record meta is not an object") }
+
+            guard checks.catalogue != nil || checks.semantic else { return }
+            guard let typeName, let schema, let data, let meta, data.first == UInt8(ascii: "{"),
+                meta.first == UInt8(ascii: "{"),
+                let dataValue = try? JSONValue(parsing: data), let metaValue = try? JSONValue(parsing: meta)
+            else { return }
+            if let catalogue = checks.catalogue {
+                switch catalogue.validate(type: typeName, schema: schema, data: dataValue, meta: metaValue) {
+                case .success(let recorded) where recorded != schema:
+                    problem(.schema, "\(typeName) v\(schema) validates as schema v\(recorded)")
+                case .success:
+                    break
+                case .failure(let problems):
+                    problem(
+                        .schema,
+                        "\(typeName) v\(schema) does not validate: "
+                            + problems.problems.prefix(5).map(\.description).joined(separator: "; ")
+                            + (problems.problems.count > 5 ? "; …" : ""))
+                }
+            }
+            if checks.semantic {
+                if facts.seq > 0, facts.version > 0, let id = string(2), let stream = string(7),
+                    let recordedAt = string(4), let effectiveAt = string(1)
+                {
+                    outcome.events.append(
+                        try? ProjectedEvent(
+                            seq: facts.seq, id: String(decoding: id, as: UTF8.self),
+                            stream: String(decoding: stream, as: UTF8.self), version: facts.version, type: typeName,
+                            schema: schema, recordedAt: String(decoding: recordedAt, as: UTF8.self),
+                            effectiveAt: String(decoding: effectiveAt, as: UTF8.self), data: dataValue, meta: metaValue))
+                }
+            }
+        }
+    }
+
+    private func name(of type: [UInt8]) -> String {
+        for (bytes, name) in typeNames where bytes == type { return name }
+        let name = String(decoding: type, as: UTF8.self)
+        if typeNames.count < 64 { typeNames.append((type, name)) }
+        return name
+    }
+
+    /// Where a line first differs from its canonical form, for the finding's message.
+    private func difference(_ canonical: [UInt8], _ line: UnsafeRawBufferPointer) -> String {
+        var index = 0
+        while index < canonical.count && index < line.count && canonical[index] == line[index] { index += 1 }
+        let around = line[max(0, index - 20)..<min(line.count, index + 20)]
+        return "; first difference at byte \(index), near \"\(String(decoding: around, as: UTF8.self))\""
+    }
+}

@@ -1,0 +1,237 @@
+import CanonicalJSON
+
+/// Turns schema documents into `SchemaValidator`s, checking that they stay inside the subset.
+///
+/// One compiler can compile many schemas; it keeps one compiled `PatternMatcher` per distinct
+/// pattern text, so the catalogue's thirty copies of the slug pattern are compiled once.
+struct SchemaCompiler {
+    /// The keywords the subset implements. Anything else is an error at load time, so the
+    /// subset cannot silently grow (a keyword we ignored would accept what it should reject).
+    static let supportedKeywords: Set<String> = [
+        "$schema", "$id", "$defs", "$ref", "title", "description",
+        "type", "required", "properties", "additionalProperties", "enum", "const",
+        "pattern", "format", "minimum", "maximum", "minLength", "maxLength",
+        "items", "minItems", "maxItems",
+    ]
+    /// Keywords allowed only at the root (`$ref` resolves against the root's `$defs`).
+    static let rootOnlyKeywords: Set<String> = ["$schema", "$id", "$defs"]
+
+    private var patterns: [String: PatternMatcher] = [:]
+
+    /// Compiles one schema document.
+    ///
+    /// - Parameters:
+    ///   - schema: The schema (an object or a boolean).
+    ///   - file: Its file name, for error messages.
+    /// - Returns: The compiled schema.
+    /// - Throws: `CatalogueError` (`unsupportedKeyword` or `invalidSchema`) naming the place in the schema.
+    mutating func compile(_ schema: JSONValue, file: String) throws(CatalogueError) -> SchemaValidator {
+        var unit = CompilationUnit(file: file)
+        // Index 0 is the root; then one reserved index per $defs entry, so refs (even recursive
+        // ones) resolve before their targets are compiled.
+        unit.drafts.append(nil)
+        var definitions: [(name: String, schema: JSONValue)] = []
+        if case .object(let members) = schema, let defs = members["$defs"] {
+            guard case .object(let entries) = defs else {
+                throw unit.invalid("#/$defs", "must be an object of schemas")
+            }
+            for name in entries.keys.sorted() {
+                unit.definitionIndex[name] = unit.drafts.count
+                unit.drafts.append(nil)
+                definitions.append((name, entries[name]!))
+            }
+        }
+        let root = try compileNode(schema, at: "#", isRoot: true, unit: &unit)
+        unit.drafts[0] = root
+        for (name, definition) in definitions {
+            let compiled = try compileNode(definition, at: "#/$defs/\(name)", isRoot: false, unit: &unit)
+            unit.drafts[unit.definitionIndex[name]!] = compiled
+        }
+        let drafts = unit.drafts.map { $0! }
+        try Self.rejectReferenceCycles(drafts, unit: unit)
+        return SchemaValidator(nodes: drafts.map(SchemaNode.init(draft:)), root: 0)
+    }
+
+    /// Compiles `value` into a new node; returns its index.
+    private mutating func compileChild(_ value: JSONValue, at path: String, unit: inout CompilationUnit)
+        throws(CatalogueError) -> Int
+    {
+        let index = unit.drafts.count
+        unit.drafts.append(nil)
+        let compiled = try compileNode(value, at: path, isRoot: false, unit: &unit)
+        unit.drafts[index] = compiled
+        return index
+    }
+
+    private mutating func compileNode(_ value: JSONValue, at path: String, isRoot: Bool, unit: inout CompilationUnit)
+        throws(CatalogueError) -> SchemaNodeDraft
+    {
+        var draft = SchemaNodeDraft()
+        switch value {
+        case .bool(let allows):
+            draft.rejectsEverything = !allows
+            return draft
+        case .object:
+            break
+        default:
+            throw unit.invalid(path, "a schema must be an object or a boolean, not \(value.typeName)")
+        }
+        let members = value.objectValue!
+        for key in members.keys.sorted() {
+            guard Self.supportedKeywords.contains(key) else {
+                throw CatalogueError(
+                    code: .unsupportedKeyword, file: unit.file,
+                    message: "\(path): keyword \"\(key)\" is outside the supported subset ("
+                        + Self.supportedKeywords.sorted().joined(separator: ", ") + ")")
+            }
+            if Self.rootOnlyKeywords.contains(key), !isRoot {
+                throw unit.invalid("\(path)/\(key)", "\"\(key)\" is allowed at the schema root only")
+            }
+        }
+        if let type = members["type"] {
+            draft.types = try types(type, at: "\(path)/type", unit: unit)
+        }
+        if let reference = members["$ref"] {
+            guard case .string(let text) = reference, text.hasPrefix("#/$defs/"),
+                let target = unit.definitionIndex[String(text.dropFirst("#/$defs/".count))]
+            else {
+                throw unit.invalid("\(path)/$ref", "only local references to defined #/$defs/NAME entries are supported")
+            }
+            draft.reference = target
+        }
+        if let properties = members["properties"] {
+            guard case .object(let entries) = properties else {
+                throw unit.invalid("\(path)/properties", "must be an object of schemas")
+            }
+            for (name, schema) in entries {
+                let child = try compileChild(schema, at: "\(path)/properties/\(name)", unit: &unit)
+                draft.properties[name] = PropertyRule(schema: child, isRequired: false)
+            }
+        }
+        if let required = members["required"] {
+            guard case .array(let names) = required else {
+                throw unit.invalid("\(path)/required", "must be an array of strings")
+            }
+            for name in names {
+                guard case .string(let text) = name, !draft.required.contains(text) else {
+                    throw unit.invalid("\(path)/required", "must be an array of distinct strings")
+                }
+                draft.required.append(text)
+                draft.properties[text, default: PropertyRule(schema: nil, isRequired: true)].isRequired = true
+            }
+        }
+        if let additional = members["additionalProperties"] {
+            switch additional {
+            case .bool(true): draft.additionalProperties = .allowed
+            case .bool(false): draft.additionalProperties = .forbidden
+            default:
+                draft.additionalProperties = .schema(
+                    try compileChild(additional, at: "\(path)/additionalProperties", unit: &unit))
+            }
+        }
+        if let enumeration = members["enum"] {
+            guard case .array(let values) = enumeration, !values.isEmpty else {
+                throw unit.invalid("\(path)/enum", "must be a non-empty array")
+            }
+            draft.enumeration = values
+        }
+        draft.constant = members["const"]
+        if let pattern = members["pattern"] {
+            guard case .string(let text) = pattern else { throw unit.invalid("\(path)/pattern", "must be a string") }
+            draft.pattern = try matcher(for: text, at: "\(path)/pattern", unit: unit)
+        }
+        if let format = members["format"] {
+            guard case .string(let name) = format, let known = DateFormat(rawValue: name) else {
+                throw unit.invalid(
+                    "\(path)/format",
+                    "only " + DateFormat.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " and ") + " are supported")
+            }
+            draft.format = known
+        }
+        draft.minimum = try integer(members["minimum"], at: "\(path)/minimum", unit: unit)
+        draft.maximum = try integer(members["maximum"], at: "\(path)/maximum", unit: unit)
+        draft.minLength = try count(members["minLength"], at: "\(path)/minLength", unit: unit)
+        draft.maxLength = try count(members["maxLength"], at: "\(path)/maxLength", unit: unit)
+        draft.minItems = try count(members["minItems"], at: "\(path)/minItems", unit: unit)
+        draft.maxItems = try count(members["maxItems"], at: "\(path)/maxItems", unit: unit)
+        if let items = members["items"] {
+            draft.items = try compileChild(items, at: "\(path)/items", unit: &unit)
+        }
+        return draft
+    }
+
+    private func types(_ value: JSONValue, at path: String, unit: CompilationUnit) throws(CatalogueError) -> JSONTypeSet {
+        let names: [JSONValue]
+        switch value {
+        case .string: names = [value]
+        case .array(let list) where !list.isEmpty: names = list
+        default: throw unit.invalid(path, "must be a type name or a non-empty array of type names")
+        }
+        var set: JSONTypeSet = []
+        for name in names {
+            guard case .string(let text) = name, let type = JSONTypeSet(name: text) else {
+                throw unit.invalid(path, "\(name.canonicalString) is not one of null, boolean, integer, number, string, array, object")
+            }
+            set.formUnion(type)
+        }
+        return set
+    }
+
+    private mutating func matcher(for pattern: String, at path: String, unit: CompilationUnit) throws(CatalogueError)
+        -> PatternMatcher
+    {
+        if let cached = patterns[pattern] { return cached }
+        do {
+            let compiled = try PatternMatcher(pattern)
+            patterns[pattern] = compiled
+            return compiled
+        } catch {
+            throw unit.invalid(path, error.message)
+        }
+    }
+
+    private func integer(_ value: JSONValue?, at path: String, unit: CompilationUnit) throws(CatalogueError) -> Int64? {
+        guard let value else { return nil }
+        guard case .integer(let number) = value else { throw unit.invalid(path, "must be an integer") }
+        return number
+    }
+
+    private func count(_ value: JSONValue?, at path: String, unit: CompilationUnit) throws(CatalogueError) -> Int? {
+        guard let value else { return nil }
+        guard case .integer(let number) = value, number >= 0 else {
+            throw unit.invalid(path, "must be a non-negative integer")
+        }
+        return Int(number)
+    }
+
+    /// A `$ref` chain that returns to where it started without descending into the document
+    /// (`{"$ref": "#/$defs/a"}` inside `a`) would never finish validating.
+    private static func rejectReferenceCycles(_ drafts: [SchemaNodeDraft], unit: CompilationUnit) throws(CatalogueError) {
+        for start in drafts.indices {
+            var seen: Set<Int> = [start]
+            var current = start
+            while let next = drafts[current].reference {
+                guard seen.insert(next).inserted else {
+                    let name = unit.definitionIndex.first { $0.value == next }?.key ?? "?"
+                    throw unit.invalid("#/$defs/\(name)", "$ref cycle: the reference chain never reaches a real schema")
+                }
+                current = next
+            }
+        }
+    }
+}
+
+/// The state of compiling one schema document.
+private struct CompilationUnit {
+    var file: String
+    var drafts: [SchemaNodeDraft?] = []
+    var definitionIndex: [String: Int] = [:]
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func invalid(_ path: String, _ message: String) -> CatalogueError {
+        CatalogueError(code: .invalidSchema, file: file, message: "\(path): \(message)")
+    }
+}

@@ -1,0 +1,134 @@
+import CanonicalJSON
+
+/// The JSON types a schema allows, as a bit set (JSON Schema's `type`).
+struct JSONTypeSet: OptionSet, Sendable {
+    let rawValue: UInt8
+
+    static let null = JSONTypeSet(rawValue: 1 << 0)
+    static let boolean = JSONTypeSet(rawValue: 1 << 1)
+    static let integer = JSONTypeSet(rawValue: 1 << 2)
+    static let string = JSONTypeSet(rawValue: 1 << 3)
+    static let array = JSONTypeSet(rawValue: 1 << 4)
+    static let object = JSONTypeSet(rawValue: 1 << 5)
+    static let all: JSONTypeSet = [.null, .boolean, .integer, .string, .array, .object]
+
+    /// The set for one `type` name; `number` is `integer`, as Parley's JSON holds integers only.
+    init?(name: String) {
+        switch name {
+        case "null": self = .null
+        case "boolean": self = .boolean
+        case "integer", "number": self = .integer
+        case "string": self = .string
+        case "array": self = .array
+        case "object": self = .object
+        default: return nil
+        }
+    }
+
+    init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// The type of `value`.
+    init(of value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool: self = .boolean
+        case .integer: self = .integer
+        case .string: self = .string
+        case .array: self = .array
+        case .object: self = .object
+        }
+    }
+}
+
+/// What a schema says about members that `properties` does not name.
+enum AdditionalProperties: Sendable {
+    case allowed
+    case forbidden
+    case schema(Int)
+}
+
+/// What a schema says about one member name: its schema (from `properties`) and whether it is required.
+struct PropertyRule: Sendable {
+    /// Index of the member's schema node, or nil when the name is only `required`.
+    var schema: Int?
+    var isRequired: Bool
+}
+
+/// One compiled schema object: every keyword decoded and checked once, at load time.
+///
+/// A final class so that the validator's hot loop retains one reference per node visited,
+/// instead of copying a struct full of collections.
+final class SchemaNode: Sendable {
+    /// A boolean schema `false`, or a node that can never match.
+    let rejectsEverything: Bool
+    let types: JSONTypeSet
+    /// The node `$ref` points to; it applies together with the sibling keywords.
+    let reference: Int?
+    let properties: [String: PropertyRule]
+    /// `properties` names, sorted: the fields an "unknown field" message offers.
+    let propertyNames: [String]
+    /// `required`, in schema order.
+    let required: [String]
+    let additionalProperties: AdditionalProperties
+    let enumeration: [JSONValue]?
+    let constant: JSONValue?
+    let pattern: PatternMatcher?
+    let format: DateFormat?
+    let minimum: Int64?
+    let maximum: Int64?
+    let minLength: Int?
+    let maxLength: Int?
+    let items: Int?
+    let minItems: Int?
+    let maxItems: Int?
+    /// Whether any keyword applies to strings beyond `type` (skips the work for plain strings).
+    let hasStringKeywords: Bool
+    /// Whether any keyword applies to integers.
+    let hasIntegerKeywords: Bool
+
+    init(draft: SchemaNodeDraft) {
+        rejectsEverything = draft.rejectsEverything
+        types = draft.types
+        reference = draft.reference
+        properties = draft.properties
+        propertyNames = draft.properties.filter { $0.value.schema != nil }.keys.sorted()
+        required = draft.required
+        additionalProperties = draft.additionalProperties
+        enumeration = draft.enumeration
+        constant = draft.constant
+        pattern = draft.pattern
+        format = draft.format
+        minimum = draft.minimum
+        maximum = draft.maximum
+        minLength = draft.minLength
+        maxLength = draft.maxLength
+        items = draft.items
+        minItems = draft.minItems
+        maxItems = draft.maxItems
+        hasStringKeywords = draft.pattern != nil || draft.format != nil || draft.minLength != nil || draft.maxLength != nil
+        hasIntegerKeywords = draft.minimum != nil || draft.maximum != nil
+    }
+}
+
+/// The mutable form of `SchemaNode`, filled in by `SchemaCompiler`.
+struct SchemaNodeDraft {
+    var rejectsEverything = false
+    var types: JSONTypeSet = .all
+    var reference: Int?
+    var properties: [String: PropertyRule] = [:]
+    var required: [String] = []
+    var additionalProperties: AdditionalProperties = .allowed
+    var enumeration: [JSONValue]?
+    var constant: JSONValue?
+    var pattern: PatternMatcher?
+    var format: DateFormat?
+    var minimum: Int64?
+    var maximum: Int64?
+    var minLength: Int?
+    var maxLength: Int?
+    var items: Int?
+    var minItems: Int?
+    var maxItems: Int?
+}

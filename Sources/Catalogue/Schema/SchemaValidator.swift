@@ -1,0 +1,234 @@
+import CanonicalJSON
+
+/// A compiled JSON Schema (draft 2020-12), limited to the keywords Parley's catalogue uses.
+///
+/// Supported: `type` (a name or a list), `required`, `properties`, `additionalProperties`
+/// (boolean or schema), `enum`, `const`, `pattern`, `format` (`date`, `date-time`), `minimum`,
+/// `maximum`, `minLength`, `maxLength` (in Unicode code points), `items`, `minItems`,
+/// `maxItems`, root `$defs` with local `#/$defs/NAME` references (applied together with their
+/// sibling keywords); `title`, `description`, `$schema` and `$id` are ignored. Any other
+/// keyword is an error when the schema is compiled, so the subset cannot silently grow.
+///
+/// Compile once, validate many times: patterns are compiled to automata up front, and
+/// validating a valid document formats no strings and allocates nothing beyond the walk.
+public struct SchemaValidator: Sendable {
+    let nodes: [SchemaNode]
+    let root: Int
+
+    init(nodes: [SchemaNode], root: Int) {
+        self.nodes = nodes
+        self.root = root
+    }
+
+    /// Compiles a schema.
+    ///
+    /// - Parameters:
+    ///   - schema: The schema document.
+    ///   - file: A name for the schema in error messages (its file name).
+    /// - Throws: `CatalogueError` when the schema is malformed or leaves the subset.
+    public init(schema: JSONValue, file: String = "schema") throws(CatalogueError) {
+        var compiler = SchemaCompiler()
+        self = try compiler.compile(schema, file: file)
+    }
+
+    /// Parses and compiles a schema.
+    ///
+    /// - Parameters:
+    ///   - text: The schema document's JSON text.
+    ///   - file: A name for the schema in error messages (its file name).
+    /// - Throws: `CatalogueError` when the text is not JSON or the schema is malformed.
+    public init(text: String, file: String = "schema") throws(CatalogueError) {
+        let schema: JSONValue
+        do {
+            schema = try JSONValue(parsing: text)
+        } catch {
+            throw CatalogueError(code: .invalidJSON, file: file, message: error.description)
+        }
+        try self.init(schema: schema, file: file)
+    }
+
+    /// Validates a document.
+    ///
+    /// - Parameter value: The document.
+    /// - Returns: Every problem found, sorted by path (empty when the document is valid). Paths
+    ///   are relative to the document: empty for the document itself, `low.amount`,
+    ///   `products[1].models`; re-root them with `JSONInputError.nested(under:)`.
+    public func validate(_ value: JSONValue) -> [JSONInputError] {
+        let violations = nodes.withUnsafeBufferPointer { buffer in
+            var walk = SchemaWalk(nodes: buffer)
+            walk.check(root, value)
+            return walk.violations
+        }
+        if violations.isEmpty { return [] }
+        var seen = Set<String>()
+        var problems: [JSONInputError] = []
+        for violation in violations {
+            let problem = JSONInputError(path: violation.path, message: violation.message)
+            if seen.insert(problem.description).inserted { problems.append(problem) }
+        }
+        return problems.sorted { ($0.path, $0.message) < ($1.path, $1.message) }
+    }
+
+    /// Whether a document is valid.
+    ///
+    /// - Parameter value: The document.
+    /// - Returns: True when `validate(_:)` finds no problem.
+    public func isValid(_ value: JSONValue) -> Bool {
+        nodes.withUnsafeBufferPointer { buffer in
+            var walk = SchemaWalk(nodes: buffer)
+            walk.check(root, value)
+            return walk.violations.isEmpty
+        }
+    }
+}
+
+/// One field path step, collected innermost first while unwinding (only on the error path).
+enum PathComponent {
+    case member(String)
+    case element(Int)
+}
+
+/// A problem found by the walk; its path is built as the recursion unwinds.
+struct Violation {
+    var reversedPath: [PathComponent] = []
+    var message: String
+
+    /// The dotted path: `low.amount`, `products[1].models`, or empty for the root.
+    var path: String {
+        var text = ""
+        for component in reversedPath.reversed() {
+            switch component {
+            case .member(let name): text += text.isEmpty ? name : "." + name
+            case .element(let index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+}
+
+/// The recursive check of one document against the compiled nodes.
+struct SchemaWalk {
+    let nodes: UnsafeBufferPointer<SchemaNode>
+    var violations: [Violation] = []
+
+    init(nodes: UnsafeBufferPointer<SchemaNode>) {
+        self.nodes = nodes
+    }
+
+    /// Checks `value` against node `index`, appending what is wrong.
+    mutating func check(_ index: Int, _ value: JSONValue) {
+        let node = nodes[index]
+        if node.rejectsEverything {
+            report(SchemaMessages.notAllowed())
+            return
+        }
+        if let reference = node.reference { check(reference, value) }
+        guard node.types.contains(JSONTypeSet(of: value)) else {
+            report(SchemaMessages.typeMismatch(node, value))
+            return
+        }
+        if let enumeration = node.enumeration, !enumeration.contains(value) {
+            report(SchemaMessages.notInEnumeration(value, enumeration))
+        }
+        if let constant = node.constant, constant != value {
+            report(SchemaMessages.notConstant(value, constant))
+        }
+        switch value {
+        case .string(let text):
+            if node.hasStringKeywords { checkString(node, text) }
+        case .integer(let number):
+            if node.hasIntegerKeywords { checkInteger(node, number) }
+        case .array(let elements):
+            checkArray(node, elements)
+        case .object(let members):
+            checkObject(node, members)
+        case .null, .bool:
+            break
+        }
+    }
+
+    private mutating func report(_ message: String) {
+        violations.append(Violation(message: message))
+    }
+
+    /// Checks a child value and puts `component` on the paths of the problems it adds.
+    private mutating func check(_ index: Int, _ value: JSONValue, at component: @autoclosure () -> PathComponent) {
+        let before = violations.count
+        check(index, value)
+        if violations.count > before { prefix(from: before, with: component()) }
+    }
+
+    private mutating func prefix(from start: Int, with component: PathComponent) {
+        for position in start..<violations.count { violations[position].reversedPath.append(component) }
+    }
+
+    private mutating func checkString(_ node: SchemaNode, _ text: String) {
+        if let pattern = node.pattern, !pattern.matches(text) {
+            report(SchemaMessages.patternMismatch(node, pattern, text))
+        }
+        if let format = node.format, !format.accepts(text) {
+            report(SchemaMessages.formatMismatch(format, text))
+        }
+        if node.minLength != nil || node.maxLength != nil {
+            // JSON Schema counts code points. A string of n UTF-8 bytes has between n/4 and n of
+            // them, so most strings are settled without counting.
+            let bytes = text.utf8.count
+            if let maxLength = node.maxLength, bytes > maxLength {
+                let length = text.unicodeScalars.count
+                if length > maxLength { report(SchemaMessages.tooLong(maxLength, length)) }
+            }
+            if let minLength = node.minLength, (bytes + 3) / 4 < minLength {
+                let length = text.unicodeScalars.count
+                if length < minLength { report(SchemaMessages.tooShort(minLength, length)) }
+            }
+        }
+    }
+
+    private mutating func checkInteger(_ node: SchemaNode, _ number: Int64) {
+        if let minimum = node.minimum, number < minimum { report(SchemaMessages.belowMinimum(minimum, number)) }
+        if let maximum = node.maximum, number > maximum { report(SchemaMessages.aboveMaximum(maximum, number)) }
+    }
+
+    private mutating func checkArray(_ node: SchemaNode, _ elements: [JSONValue]) {
+        if let minItems = node.minItems, elements.count < minItems {
+            report(SchemaMessages.tooFewItems(minItems, elements.count))
+        }
+        if let maxItems = node.maxItems, elements.count > maxItems {
+            report(SchemaMessages.tooManyItems(maxItems, elements.count))
+        }
+        if let items = node.items {
+            for (position, element) in elements.enumerated() {
+                check(items, element, at: .element(position))
+            }
+        }
+    }
+
+    private mutating func checkObject(_ node: SchemaNode, _ members: [String: JSONValue]) {
+        // One hash lookup per member; required members are counted on the way, so the list of
+        // missing ones is only worked out when one is missing.
+        var requiredSeen = 0
+        for (name, member) in members {
+            if let rule = node.properties[name] {
+                if rule.isRequired { requiredSeen += 1 }
+                if let schema = rule.schema {
+                    check(schema, member, at: .member(name))
+                    continue
+                }
+            }
+            switch node.additionalProperties {
+            case .allowed:
+                break
+            case .forbidden:
+                violations.append(
+                    Violation(reversedPath: [.member(name)], message: SchemaMessages.unknownField(node)))
+            case .schema(let schema):
+                check(schema, member, at: .member(name))
+            }
+        }
+        if requiredSeen < node.required.count {
+            for name in node.required where members[name] == nil {
+                violations.append(Violation(reversedPath: [.member(name)], message: SchemaMessages.missing()))
+            }
+        }
+    }
+}

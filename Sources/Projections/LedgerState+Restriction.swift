@@ -1,0 +1,137 @@
+extension LedgerState {
+    /// The part of the state about the aggregate `stream` names, for rendering (do not fold
+    /// further events into it).
+    ///
+    /// - `negotiation/<id>`: that negotiation, the parties it names (with their people and
+    ///   ownership) and their financial facts.
+    /// - `party/<id>`: that party, the parties it owns or is owned by, the negotiations it takes
+    ///   part in (and the parties those name), and its own financial facts.
+    /// - any other stream: the items recorded in that stream.
+    ///
+    /// Findings are those of the whole state about records of `stream`.
+    ///
+    /// - Parameter stream: A stream name.
+    /// - Returns: The restricted state.
+    public func restricted(toStream stream: String) -> LedgerState {
+        var view = LedgerState()
+        view.eventCount = eventCount
+        view.lastSeq = lastSeq
+        view.locations = locations
+        view.correctionIDs = correctionIDs
+        view.fixedFindings = findings.filter { $0.stream == stream }
+        if let id = PartiesState.suffix(of: stream, kind: "negotiation") {
+            let kept = negotiations.byID.filter { $0.key == id }
+            let involved = Set(kept.values.flatMap { $0.namedParties })
+            view.negotiations.byID = kept
+            view.parties = parties.keeping(involved)
+            view.financials = financials.keeping { involved.contains($0.party) }
+        } else if let id = PartiesState.suffix(of: stream, kind: "party") {
+            let kept = negotiations.byID.filter { entry in entry.value.parties.contains { $0.party == id } }
+            var involved: Set<String> = [id]
+            for relation in parties.relations(ofOwned: id) { involved.insert(relation.owner) }
+            for timeline in parties.ownerships.values {
+                for item in timeline where item.string("owner") == id { involved.insert(item.string("owned") ?? "") }
+            }
+            for negotiation in kept.values { involved.formUnion(negotiation.namedParties) }
+            view.negotiations.byID = kept
+            view.parties = parties.keeping(involved)
+            view.financials = financials.keeping { $0.party == id }
+        } else {
+            let inStream: (SourcedData) -> Bool = { $0.source.stream == stream }
+            view.parties = parties.filtered(inStream)
+            view.financials = financials.filtered(inStream)
+            view.negotiations.byID = negotiations.byID.compactMapValues { negotiation in
+                let filtered = negotiation.filtered(inStream)
+                return filtered.isEmpty ? nil : filtered
+            }
+        }
+        let viewIDs = Set(view.allItemIDs)
+        view.corrections = corrections.filter { $0.source.stream == stream || viewIDs.contains($0.corrects) }
+        return view
+    }
+
+    /// The ids of every item held.
+    var allItemIDs: [String] { allSources.map(\.id) }
+
+    /// The sources of every item held and every correction, in seq order.
+    var allSources: [EventSource] {
+        var sources: [EventSource] = []
+        for timelines in [parties.registrations, parties.roles, parties.ownerships] {
+            for timeline in timelines.values { sources += timeline.map(\.source) }
+        }
+        for timeline in financials.reports.values { sources += timeline.map(\.source) }
+        for negotiation in negotiations.byID.values { sources += negotiation.allItems.map(\.source) }
+        sources += corrections.map(\.source)
+        return sources.sorted { $0.seq < $1.seq }
+    }
+}
+
+extension PartiesState {
+    /// Only the parties in `ids`: their registrations, people, and the relations in which they are owned.
+    func keeping(_ ids: Set<String>) -> PartiesState {
+        var kept = PartiesState()
+        kept.registrations = registrations.filter { ids.contains($0.key) }
+        kept.roles = roles.filter { ids.contains($0.key) }
+        kept.ownerships = ownerships.filter { ids.contains($0.key) }
+        return kept
+    }
+
+    /// Only the items `isIncluded` accepts.
+    func filtered(_ isIncluded: (SourcedData) -> Bool) -> PartiesState {
+        func filter(_ timelines: [String: Timeline]) -> [String: Timeline] {
+            timelines.mapValues { $0.filtered(isIncluded) }.filter { !$0.value.isEmpty }
+        }
+        var kept = PartiesState()
+        kept.registrations = filter(registrations)
+        kept.roles = filter(roles)
+        kept.ownerships = filter(ownerships)
+        return kept
+    }
+}
+
+extension FinancialsState {
+    /// Only the facts whose key `isIncluded` accepts.
+    func keeping(_ isIncluded: (FinancialKey) -> Bool) -> FinancialsState {
+        var kept = FinancialsState()
+        kept.reports = reports.filter { isIncluded($0.key) }
+        return kept
+    }
+
+    /// Only the items `isIncluded` accepts.
+    func filtered(_ isIncluded: (SourcedData) -> Bool) -> FinancialsState {
+        var kept = FinancialsState()
+        kept.reports = reports.mapValues { $0.filtered(isIncluded) }.filter { !$0.value.isEmpty }
+        return kept
+    }
+}
+
+extension NegotiationState {
+    /// Every party the negotiation's events name.
+    var namedParties: Set<String> {
+        var named = Set(parties.map(\.party))
+        for item in allItems {
+            for field in Self.partyFields { if let party = item.string(field) { named.insert(party) } }
+            for party in item.data["agreed_by"]?.arrayValue ?? [] { if let party = party.stringValue { named.insert(party) } }
+        }
+        return named
+    }
+
+    /// Only the items `isIncluded` accepts.
+    func filtered(_ isIncluded: (SourcedData) -> Bool) -> NegotiationState {
+        func filter(_ timelines: [String: Timeline]) -> [String: Timeline] {
+            timelines.mapValues { $0.filtered(isIncluded) }.filter { !$0.value.isEmpty }
+        }
+        var kept = NegotiationState(id: id)
+        kept.openings = openings.filtered(isIncluded)
+        kept.stageChanges = stageChanges.filtered(isIncluded)
+        kept.scopeProposals = scopeProposals.filtered(isIncluded)
+        kept.termProposals = filter(termProposals)
+        kept.termAgreements = filter(termAgreements)
+        kept.planEvents = filter(planEvents)
+        kept.statementTimeline = statementTimeline.filtered(isIncluded)
+        kept.retractions = filter(retractions)
+        kept.estimateTimeline = estimateTimeline.filtered(isIncluded)
+        kept.priceTimeline = priceTimeline.filtered(isIncluded)
+        return kept
+    }
+}

@@ -1,0 +1,134 @@
+/// The projected state of a ledger: parties, negotiations and financial facts, plus every
+/// correction and the semantic findings.
+///
+/// `apply(_:)` is a pure fold step over events in seq order: the same events give the same
+/// state whether folded at once or one append at a time. Corrections never erase: an
+/// `EventCorrected` merges its patch into the corrected item's data, which keeps its original
+/// and the correction note; a `ClaimRetracted` marks its statement retracted, which stays listed.
+/// Problems (unknown parties, illegal stage moves, corrections of unknown events, ...) are
+/// collected in `findings`, never thrown.
+public struct LedgerState: Sendable, Equatable {
+    /// Parties, their people and ownership.
+    public internal(set) var parties = PartiesState()
+    /// Negotiations by id.
+    public internal(set) var negotiations = NegotiationsState()
+    /// Financial facts by party, metric and period.
+    public internal(set) var financials = FinancialsState()
+    /// Every `EventCorrected` folded, in seq order (applied or not; see `findings`).
+    public internal(set) var corrections: [CorrectionNote] = []
+    /// How many events were folded.
+    public internal(set) var eventCount = 0
+    /// The highest seq folded (0 for none).
+    public internal(set) var lastSeq: UInt64 = 0
+
+    /// Findings noticed while folding (the rest are derived in `findings`).
+    var recordedFindings: [Finding] = []
+    /// Where each folded event's data is held, by event id.
+    var locations: [String: ItemLocation] = [:]
+    /// The ids of the corrections folded.
+    var correctionIDs: Set<String> = []
+    /// For a restricted view: the findings of the whole state about the view's stream.
+    var fixedFindings: [Finding]?
+
+    /// An empty state.
+    public init() {}
+
+    /// Folds `events` (in seq order) into an empty state.
+    ///
+    /// - Parameter events: The events.
+    public init(folding events: some Sequence<ProjectedEvent>) {
+        for event in events { apply(event) }
+    }
+
+    /// Folds one event.
+    ///
+    /// - Parameter event: The next event in seq order.
+    public mutating func apply(_ event: ProjectedEvent) {
+        eventCount += 1
+        lastSeq = max(lastSeq, event.seq)
+        if event.type == "EventCorrected" {
+            applyCorrection(CorrectionNote(event))
+        } else {
+            place(SourcedData(event))
+        }
+    }
+
+    /// The data of the event `id` as currently held (corrections merged), if held.
+    ///
+    /// - Parameter id: An event id.
+    /// - Returns: The item.
+    public func item(eventID id: String) -> SourcedData? {
+        guard let location = locations[id] else { return nil }
+        switch location.slot {
+        case .registration, .role, .ownership:
+            return parties.item(at: location.slot, seq: location.seq, effectiveAt: location.effectiveAt)
+        case .financial:
+            return financials.item(at: location.slot, seq: location.seq, effectiveAt: location.effectiveAt)
+        case .negotiation:
+            return negotiations.item(at: location.slot, seq: location.seq, effectiveAt: location.effectiveAt)
+        }
+    }
+
+    /// Whether the correction `note` found its target.
+    ///
+    /// - Parameter note: A correction from `corrections`.
+    public func isApplied(_ note: CorrectionNote) -> Bool {
+        item(eventID: note.corrects)?.corrections.contains { $0.source.id == note.source.id } ?? false
+    }
+
+    private mutating func place(_ item: SourcedData) {
+        let slot: ItemLocation.Slot
+        if let placed = parties.insert(item) {
+            slot = placed
+        } else if let placed = financials.insert(item) {
+            slot = placed
+        } else if let placed = negotiations.insert(item) {
+            guard case .success(let placed) = placed else {
+                recordedFindings.append(
+                    Finding(
+                        .missingNegotiation, item.source,
+                        "\(item.source.type) names no negotiation: give data.negotiation_id or use a negotiation/<id> stream"))
+                return
+            }
+            slot = placed
+        } else {
+            recordedFindings.append(
+                Finding(.unknownEventType, item.source, "event type \(item.source.type) is not in the catalogue; not projected"))
+            return
+        }
+        locations[item.source.id] = ItemLocation(slot: slot, seq: item.source.seq, effectiveAt: item.source.effectiveAt)
+    }
+
+    private mutating func remove(_ location: ItemLocation) -> SourcedData? {
+        switch location.slot {
+        case .registration, .role, .ownership:
+            return parties.remove(at: location.slot, seq: location.seq, effectiveAt: location.effectiveAt)
+        case .financial:
+            return financials.remove(at: location.slot, seq: location.seq, effectiveAt: location.effectiveAt)
+        case .negotiation:
+            return negotiations.remove(at: location.slot, seq: location.seq, effectiveAt: location.effectiveAt)
+        }
+    }
+
+    private mutating func applyCorrection(_ note: CorrectionNote) {
+        corrections.append(note)
+        correctionIDs.insert(note.source.id)
+        if correctionIDs.contains(note.corrects) {
+            recordedFindings.append(
+                Finding(
+                    .unsupportedCorrection, note.source,
+                    "corrects \(note.corrects), which is itself a correction; correct the original event instead (not applied)"))
+            return
+        }
+        guard let location = locations[note.corrects], var item = remove(location) else {
+            recordedFindings.append(
+                Finding(
+                    .unknownCorrectionTarget, note.source,
+                    "corrects \(note.corrects), which is not an event known at this point (not applied)"))
+            return
+        }
+        item.apply(note)
+        locations[note.corrects] = nil
+        place(item)
+    }
+}

@@ -1,0 +1,7 @@
+/// A projected state together with what was selected to build it.
+public struct ProjectedState: Sendable, Equatable {
+    /// The state (restricted to the query's stream, if any).
+    public var state: LedgerState
+    /// What the query selected.
+    public var selection: StateSelection
+}

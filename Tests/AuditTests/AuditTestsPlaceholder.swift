@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct AuditTestsPlaceholder {
-    @Test func moduleBuilds() { #expect(Bool(true)) }
-}

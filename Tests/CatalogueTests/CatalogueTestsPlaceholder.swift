@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct CatalogueTestsPlaceholder {
-    @Test func moduleBuilds() { #expect(Bool(true)) }
-}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct ProjectionsTestsPlaceholder {
-    @Test func moduleBuilds() { #expect(Bool(true)) }
-}

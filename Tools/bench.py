@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Parley benchmarks: every figure beside a stock tool or peer measured in the same run.
+
+Run through Tools/bench (which builds release first). Prints a table and, with --out, writes it
+into a Markdown file together with the command line and machine facts.
+"""
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def timed(cmd, **kw):
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, **kw)
+    return time.perf_counter() - start
+
+
+def shell_timed(script):
+    return timed(["bash", "-c", "set -o pipefail; " + script], stdout=subprocess.DEVNULL)
+
+
+def dir_size(path):
+    return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
+
+
+def best_of(n, fn):
+    return min(fn() for _ in range(n))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", nargs="?", type=int, default=1_000_000)
+    ap.add_argument("--parley", required=True)
+    ap.add_argument("--workload", choices=["shared", "own"], default=None,
+                    help="shared = ../shared/bench/gen_events.py (the reference), own = Tools/gen_events.py")
+    ap.add_argument("--out", help="Markdown file to write the results to")
+    ap.add_argument("--singles", type=int, default=60, help="single durable appends to time")
+    ap.add_argument("--work", default=None, help="scratch directory (default: a temp dir)")
+    args = ap.parse_args()
+
+    shared_gen = os.path.join(ROOT, "..", "shared", "bench", "gen_events.py")
+    workload = args.workload or ("shared" if os.path.exists(shared_gen) else "own")
+    gen = shared_gen if workload == "shared" else os.path.join(ROOT, "Tools", "gen_events.py")
+    work = args.work or tempfile.mkdtemp(prefix="parley-bench-")
+    os.makedirs(work, exist_ok=True)
+    parley = args.parley
+    rows = []
+
+    def row(name, value, unit, ref=None, ratio=None, target=None, met=None):
+        rows.append((name, value, unit, ref or "", ratio, target or "", met))
+        r = f"{ratio:.2f}x" if ratio is not None else ""
+        print(f"{name:<52} {value:>14} {unit:<8} {ref:<34} {r:>8} {target}", flush=True)
+
+    events = os.path.join(work, "events.ndjson")
+    print(f"generating {args.n} events ({workload} workload) ...", file=sys.stderr)
+    with open(events, "wb") as out:
+        subprocess.run([sys.executable, gen, str(args.n)], stdout=out, check=True)
+    input_bytes = os.path.getsize(events)
+
+    # Parley bulk import.
+    ledger = os.path.join(work, "ledger")
+    shutil.rmtree(ledger, ignore_errors=True)
+    subprocess.run([parley, "init", ledger], check=True, stdout=subprocess.DEVNULL)
+    t_import = timed([parley, "append", "--ledger", ledger, "--file", events], stdout=subprocess.DEVNULL)
+    lines = os.path.join(work, "lines.ndjson")
+    with open(lines, "wb") as out:
+        subprocess.run([parley, "log", "--ledger", ledger], stdout=out, check=True)
+    line_bytes = os.path.getsize(lines)
+    on_disk = dir_size(os.path.join(ledger, "segments"))
+
+    # Stock limits on the same bytes.
+    t_lz4_input = best_of(2, lambda: shell_timed(f"lz4 -1 -c -q '{events}' > /dev/null"))
+    t_lz4_lines = best_of(2, lambda: shell_timed(f"lz4 -1 -c -q '{lines}' > '{work}/lines.lz4'"))
+    lz4_lines_size = os.path.getsize(os.path.join(work, "lines.lz4"))
+    t_cat = best_of(2, lambda: shell_timed(f"cat '{ledger}'/segments/*.ndjson.lz4 | lz4 -dc | sha256sum"))
+
+    eps = args.n / t_import
+    row("bulk import (append --file, fsync at end)", f"{eps:,.0f}", "ev/s",
+        f"lz4 -1 on input: {input_bytes / t_lz4_input / 1e6:,.0f} MB/s", (input_bytes / t_import) / (input_bytes / t_lz4_input),
+        ">= 0.33x lz4 -1", (input_bytes / t_import) >= (input_bytes / t_lz4_input) / 3)
+    row("bulk import throughput", f"{input_bytes / t_import / 1e6:,.1f}", "MB/s", f"import {t_import:.2f} s, lz4 -1 {t_lz4_input:.2f} s")
+    row("on-disk size (segments)", f"{on_disk:,}", "bytes", f"lz4 -1 of the ledger's lines: {lz4_lines_size:,}",
+        on_disk / lz4_lines_size, "<= 1.10x (1.05x with compact)", on_disk <= 1.10 * lz4_lines_size)
+    row("compression ratio", f"{line_bytes / on_disk:.2f}", ":1", f"canonical lines {line_bytes:,} bytes")
+
+    # Audit versus the stock pipeline.
+    audit_help = subprocess.run([parley, "audit", "--help"], capture_output=True)
+    if audit_help.returncode == 0:
+        t_audit = best_of(2, lambda: timed([parley, "audit", "--ledger", ledger], stdout=subprocess.DEVNULL))
+        row("full audit (parley audit)", f"{t_audit:.2f}", "s", f"cat|lz4 -dc|sha256sum: {t_cat:.2f} s",
+            t_audit / t_cat, "<= 1.5x", t_audit <= 1.5 * t_cat)
+    else:
+        row("full audit", "n/a", "", f"cat|lz4 -dc|sha256sum: {t_cat:.2f} s")
+
+    verifier = os.path.join(ROOT, "Tools", "verify-ledger.py")
+    if os.path.exists(verifier):
+        t_py = timed([sys.executable, verifier, ledger, "--quiet"], stdout=subprocess.DEVNULL)
+        row("independent verifier (python3 + lz4)", f"{t_py:.2f}", "s", f"cat|lz4 -dc|sha256sum: {t_cat:.2f} s", t_py / t_cat)
+
+    # Single durable CLI appends versus a sqlite3 CLI insert (WAL, synchronous=FULL).
+    small = os.path.join(work, "small")
+    shutil.rmtree(small, ignore_errors=True)
+    subprocess.run([parley, "init", small], check=True, stdout=subprocess.DEVNULL)
+    samples = []
+    for i in range(args.singles):
+        samples.append(timed([parley, "append", "--ledger", small, "--stream", f"party/p{i % 5}", "--type", "PartyRegistered",
+                              "--data", '{"party_id":"p%d","name":"P %d","kind":"manufacturer","country":"RU","aliases":[]}' % (i % 5, i),
+                              "--effective-at", "2005-01-01T00:00:00Z"], stdout=subprocess.DEVNULL))
+    db = os.path.join(work, "peer.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    subprocess.run(["sqlite3", db, "PRAGMA journal_mode=WAL; CREATE TABLE events(seq INTEGER PRIMARY KEY, line TEXT NOT NULL);"],
+                   check=True, stdout=subprocess.DEVNULL)
+    sq = []
+    for i in range(args.singles):
+        sq.append(timed(["sqlite3", db, "PRAGMA synchronous=FULL; INSERT INTO events(line) VALUES('{\"n\":%d}');" % i],
+                        stdout=subprocess.DEVNULL))
+    med, p99 = statistics.median(samples), sorted(samples)[int(0.99 * (len(samples) - 1))]
+    sq_med = statistics.median(sq)
+    row("single durable CLI append, median", f"{med * 1000:.1f}", "ms", f"sqlite3 CLI insert (WAL, FULL): {sq_med * 1000:.1f} ms",
+        med / sq_med, "<= 1.5x", med <= 1.5 * sq_med)
+    row("single durable CLI append, p99", f"{p99 * 1000:.1f}", "ms", f"sqlite3 p99: {sorted(sq)[int(0.99 * (len(sq) - 1))] * 1000:.1f} ms")
+
+    # SQLite bulk peer: the same canonical lines, one transaction.
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("CREATE TABLE events(seq INTEGER PRIMARY KEY, line TEXT NOT NULL)")
+    start = time.perf_counter()
+    with open(lines, "rb") as f, con:
+        con.executemany("INSERT INTO events(line) VALUES (?)", ((l.rstrip(b"\n").decode(),) for l in f))
+    t_sqlite = time.perf_counter() - start
+    start = time.perf_counter()
+    count = sum(1 for _ in con.execute("SELECT line FROM events ORDER BY seq"))
+    t_sqlite_read = time.perf_counter() - start
+    con.close()
+    sqlite_size = sum(os.path.getsize(db + s) for s in ("", "-wal") if os.path.exists(db + s))
+    row("SQLite bulk peer (one transaction)", f"{args.n / t_sqlite:,.0f}", "ev/s", f"parley import {eps:,.0f} ev/s",
+        eps / (args.n / t_sqlite), ">= 5x", eps >= 5 * args.n / t_sqlite)
+    row("SQLite full read", f"{t_sqlite_read:.2f}", "s", f"{count:,} rows, {sqlite_size:,} bytes on disk")
+
+    if args.out:
+        with open(args.out, "w") as out:
+            out.write("# Parley benchmarks\n\n")
+            out.write(f"Command: `Tools/bench {args.n} --workload {workload}` (release build), "
+                      f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores.\n")
+            out.write(f"Workload: {args.n:,} events from `{os.path.relpath(gen, ROOT)}` ({input_bytes:,} bytes of NDJSON input).\n\n")
+            out.write("| measure | value | unit | reference measured in the same run | ratio | target | met |\n|---|---:|---|---|---:|---|---|\n")
+            for name, value, unit, ref, ratio, target, met in rows:
+                r = f"{ratio:.2f}x" if ratio is not None else ""
+                m = "" if met is None else ("yes" if met else "**no**")
+                out.write(f"| {name} | {value} | {unit} | {ref} | {r} | {target} | {m} |\n")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
