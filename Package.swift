@@ -42,6 +42,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "parley-bench", dependencies: ["LedgerStore"], path: "Tools/ParleyBench"),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec", "ParleyTestSupport"]),
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "ParleyTestSupport"]),

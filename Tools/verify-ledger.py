@@ -36,6 +36,14 @@ What is checked:
     root = this ledger's root at that tree size (so the ledger extends it).
 
 Exit status: 0 clean (warnings allowed), 1 any failure, 2 usage error.
+
+Output: one line per finding, `FAIL|WARN|NOTE <file>@<offset> seq=<n>: <what>` (offsets
+are byte offsets in the segment file: of the frame for record findings, of the marker
+for marker findings), then `OK tree_size=N root=<hex>` or `FAILED ...`; with --json one
+object {"ok", "tree_size", "root", "failures", "warnings", "findings": [{"level",
+"kind", "file", "offset", "seq", "message"}], "suppressed"?, "checkpoint"?}.
+tree_size/root are those of the committed records verified (the prefix before the
+first break in the chain when the ledger is damaged).
 """
 
 import argparse
@@ -1359,8 +1367,8 @@ def parse_args(argv):
                     help="compressed MiB per lz4 call, cut at frame boundaries (default 16; the "
                          "next chunk is decompressed while this one is checked)")
     ap.add_argument("--jobs", type=int, default=None, metavar="N",
-                    help="worker processes for the per-record checks (default: CPU count, at most 8; "
-                         "1 = all in this process)")
+                    help="worker processes for the per-record JSON checks (default: CPUs - 1, at "
+                         "most 8, when there are 3 or more CPUs, else 1; 1 = all in this process)")
     ap.add_argument("--lz4", default="lz4", help=argparse.SUPPRESS)
     ap.add_argument("--openssl", default="openssl", help=argparse.SUPPRESS)
     return ap.parse_args(argv)
@@ -1465,7 +1473,8 @@ def main(argv=None):
         findings.warn("segment-name", "segments/", None, None, "no segments/ directory (empty ledger)")
     segments.sort()
 
-    jobs = args.jobs if args.jobs is not None else max(1, min(8, os.cpu_count() or 1))
+    cpus = os.cpu_count() or 1
+    jobs = args.jobs if args.jobs is not None else (min(8, cpus - 1) if cpus >= 3 else 1)
     total = sum(os.path.getsize(full) for _, _, full in segments)
     pool = None
     if jobs > 1 and (total >= 4 * 1024 * 1024 or args.jobs is not None):

@@ -11,8 +11,12 @@ public struct AuditOptions: Sendable {
     public var verifierKeys: [NoteVerifier] = []
     /// Validate every record's `data` and `meta` against the event catalogue.
     public var checkSchema = true
-    /// Fold the projections and report their semantic findings.
+    /// Run the streaming semantic pass (unknown parties and negotiations, illegal stage moves,
+    /// corrections and retractions of unknown events).
     public var semantic = true
+    /// Instead, fold the projections' full state and report all of its findings (adds
+    /// contradictions as warnings, unknown plans and terms; costs memory for the whole state).
+    public var projections = false
     /// List at most this many findings of each kind (0: all).
     public var maximumPerKind = 20
     /// Worker threads for decompression, hashing, parsing and validation.
@@ -79,10 +83,11 @@ public struct LedgerAuditor {
                 throw LedgerError(.invalidInput, "cannot load the event catalogue: \(error)")
             }
         }
-        let checks = RecordInspector.Checks(catalogue: catalogue, semantic: options.semantic)
+        let streaming = options.semantic && !options.projections
+        let checks = RecordInspector.Checks(catalogue: catalogue, semantic: streaming, projections: options.projections)
         var verifier = ChainVerifier(
-            segments: segments, wantedSizes: checkpoints.wantedSizes, semantic: options.semantic,
-            maximumPerKind: options.maximumPerKind)
+            segments: segments, wantedSizes: checkpoints.wantedSizes, semantic: streaming,
+            projections: options.projections, maximumPerKind: options.maximumPerKind)
         for finding in log.errors + log.warnings { verifier.add(finding) }
 
         let queue = OrderedWorkQueue<AuditChunk, (AuditChunk, [FrameOutcome?])>(capacity: options.workers * 3)
@@ -114,7 +119,16 @@ public struct LedgerAuditor {
         }
 
         var final = verifier.log
-        if options.semantic {
+        if streaming {
+            for finding in verifier.finishSemanticPass() where finding.seq <= verifier.committed {
+                let location = verifier.location(ofSeq: finding.seq)
+                final.add(
+                    AuditFinding(
+                        .error, AuditFinding.Kind(rawValue: finding.kind), file: location?.file,
+                        offset: location?.offset, seq: finding.seq, finding.message))
+            }
+        }
+        if options.projections {
             for finding in verifier.state.findings where finding.seq <= verifier.committed {
                 let location = verifier.location(ofSeq: finding.seq)
                 final.add(

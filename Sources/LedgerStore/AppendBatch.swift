@@ -252,6 +252,29 @@ public final class AppendBatch {
         }
     }
 
+    /// Adds one event unless it has a problem of its own; a rejected event leaves the batch as it was
+    /// (used by group commit, where one caller's bad event must not fail the others).
+    ///
+    /// - Parameter line: The event as a JSON object.
+    /// - Returns: Its result (seq, id, version), or its problems as a `LedgerError`.
+    public func tryAdd(_ line: [UInt8]) -> Result<AppendResult, LedgerError> {
+        let problemCount = problems.count
+        let resultCount = results.count
+        let wasConflict = conflict
+        line.withUnsafeBytes { add($0, label: "event") }
+        if problems.count > problemCount {
+            let found = Array(problems[problemCount...])
+            problems.removeSubrange(problemCount...)
+            let isConflict = conflict && !wasConflict
+            conflict = wasConflict
+            return .failure(LedgerError(isConflict ? .conflict : .invalidInput, found.joined(separator: "; ")))
+        }
+        guard collectResults, results.count > resultCount, let result = results.last else {
+            return .failure(LedgerError(.invalidInput, "event: blank input"))
+        }
+        return .success(result)
+    }
+
     /// Records one prepared event: identity, concurrency checks, then the record bytes.
     private func commit(_ prepared: Prepared, label: String) {
         let event: PreparedEvent

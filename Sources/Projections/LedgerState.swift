@@ -23,8 +23,10 @@ public struct LedgerState: Sendable, Equatable {
 
     /// Findings noticed while folding (the rest are derived in `findings`).
     var recordedFindings: [Finding] = []
-    /// Where each folded event's data is held, by event id.
-    var locations: [String: ItemLocation] = [:]
+    /// Where each folded event's data is held, by event id (built on the first correction).
+    var locations = LocationIndex()
+    /// Shares recurring strings and provenance blocks (memory only).
+    var interner = ValueInterner()
     /// The ids of the corrections folded.
     var correctionIDs: Set<String> = []
     /// For a restricted view: the findings of the whole state about the view's stream.
@@ -49,7 +51,9 @@ public struct LedgerState: Sendable, Equatable {
         if event.type == "EventCorrected" {
             applyCorrection(CorrectionNote(event))
         } else {
-            place(SourcedData(event))
+            var item = SourcedData(event)
+            item.source = interner.share(item.source)
+            place(item)
         }
     }
 
@@ -58,7 +62,7 @@ public struct LedgerState: Sendable, Equatable {
     /// - Parameter id: An event id.
     /// - Returns: The item.
     public func item(eventID id: String) -> SourcedData? {
-        guard let location = locations[id] else { return nil }
+        guard let location = locations.table.map({ $0[id] }) ?? scanLocations()[id] else { return nil }
         switch location.slot {
         case .registration, .role, .ownership:
             return parties.item(at: location.slot, seq: location.seq, effectiveAt: location.effectiveAt)
@@ -96,7 +100,7 @@ public struct LedgerState: Sendable, Equatable {
                 Finding(.unknownEventType, item.source, "event type \(item.source.type) is not in the catalogue; not projected"))
             return
         }
-        locations[item.source.id] = ItemLocation(slot: slot, seq: item.source.seq, effectiveAt: item.source.effectiveAt)
+        locations.table?[item.source.id] = ItemLocation(slot: slot, seq: item.source.seq, effectiveAt: item.source.effectiveAt)
     }
 
     private mutating func remove(_ location: ItemLocation) -> SourcedData? {
@@ -120,7 +124,8 @@ public struct LedgerState: Sendable, Equatable {
                     "corrects \(note.corrects), which is itself a correction; correct the original event instead (not applied)"))
             return
         }
-        guard let location = locations[note.corrects], var item = remove(location) else {
+        if locations.table == nil { locations.table = scanLocations() }
+        guard let location = locations.table?[note.corrects], var item = remove(location) else {
             recordedFindings.append(
                 Finding(
                     .unknownCorrectionTarget, note.source,
@@ -128,7 +133,34 @@ public struct LedgerState: Sendable, Equatable {
             return
         }
         item.apply(note)
-        locations[note.corrects] = nil
+        locations.table?[note.corrects] = nil
         place(item)
+    }
+
+    /// Where every held item is, found by walking the collections.
+    func scanLocations() -> [String: ItemLocation] {
+        var table: [String: ItemLocation] = [:]
+        func add(_ timeline: Timeline, _ slot: ItemLocation.Slot) {
+            for item in timeline {
+                table[item.source.id] = ItemLocation(slot: slot, seq: item.source.seq, effectiveAt: item.source.effectiveAt)
+            }
+        }
+        for (party, timeline) in parties.registrations { add(timeline, .registration(party: party)) }
+        for (party, timeline) in parties.roles { add(timeline, .role(party: party)) }
+        for (owned, timeline) in parties.ownerships { add(timeline, .ownership(owned: owned)) }
+        for (key, timeline) in financials.reports { add(timeline, .financial(key)) }
+        for (id, negotiation) in negotiations.byID {
+            add(negotiation.openings, .negotiation(id, .opening))
+            add(negotiation.stageChanges, .negotiation(id, .stage))
+            add(negotiation.scopeProposals, .negotiation(id, .scope))
+            for (term, timeline) in negotiation.termProposals { add(timeline, .negotiation(id, .termProposal(term))) }
+            for (term, timeline) in negotiation.termAgreements { add(timeline, .negotiation(id, .termAgreement(term))) }
+            for (plan, timeline) in negotiation.planEvents { add(timeline, .negotiation(id, .plan(plan))) }
+            add(negotiation.statementTimeline, .negotiation(id, .statement))
+            for (target, timeline) in negotiation.retractions { add(timeline, .negotiation(id, .retraction(target: target))) }
+            add(negotiation.estimateTimeline, .negotiation(id, .estimate))
+            add(negotiation.priceTimeline, .negotiation(id, .price))
+        }
+        return table
     }
 }

@@ -38,9 +38,47 @@ public struct Statement: Sendable, Equatable {
 
     /// `text` lowercased, with runs of whitespace made one space and trailing punctuation dropped.
     static func normalised(_ text: String) -> String {
+        asciiNormalised(text) ?? unicodeNormalised(text)
+    }
+
+    /// The general case, for any text.
+    static func unicodeNormalised(_ text: String) -> String {
         let words = text.lowercased().split(whereSeparator: { $0.isWhitespace })
         var joined = words.joined(separator: " ")
         while let last = joined.last, last.isPunctuation { joined.removeLast() }
         return joined
+    }
+
+    /// The same for ASCII text, byte by byte (the common case; nil for other text).
+    static func asciiNormalised(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
+                pendingSpace = !bytes.isEmpty
+            default:
+                if pendingSpace {
+                    bytes.append(0x20)
+                    pendingSpace = false
+                }
+                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            }
+        }
+        while let last = bytes.last, Self.isASCIIPunctuation(last) { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
+        // Character.isPunctuation for ASCII: ! " # % & ' ( ) * , - . / : ; ? @ [ \ ] _ { }
+        switch byte {
+        case 0x21, 0x22, 0x23, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2C, 0x2D, 0x2E, 0x2F, 0x3A, 0x3B, 0x3F, 0x40, 0x5B,
+            0x5C, 0x5D, 0x5F, 0x7B, 0x7D:
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -47,7 +47,7 @@ import Testing
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
             let verifierKey = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(verifierKey.range(of: #"^example\.org/k\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}=$"#, options: .regularExpression) != nil)
+            #expect(verifierKey.range(of: #"^example\.org/k\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$"#, options: .regularExpression) != nil)
             let verifier = try NoteVerifier(parsing: verifierKey)
             let signer = try NoteSigner(parsing: try String(contentsOfFile: path, encoding: .utf8))
             #expect(signer.verifier == verifier)

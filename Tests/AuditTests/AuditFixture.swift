@@ -123,7 +123,7 @@ struct LedgerFixture {
                 CLI.parley(
                     [
                         "append", "--ledger", ledger, "--stream", "party/extra-\(index)", "--type", "PartyRegistered",
-                        "--effective-at", "2005-01-0\(index)T00:00:00Z", "--data",
+                        "--effective-at", "2005-01-0\(index)T00:00:00Z", "--meta", "{}", "--data",
                         #"{"party_id":"extra-\#(index)","name":"Extra \#(index)","kind":"manufacturer","country":"RU","aliases":[]}"#,
                     ], environment: Self.segmentBytes))
         }

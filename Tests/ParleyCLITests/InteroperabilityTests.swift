@@ -80,3 +80,42 @@ import Testing
         }
     }
 }
+
+@Suite struct CompactTests {
+    @Test func compactKeepsRecordsAndRootsAndShrinksSmallCommits() throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            for index in 0..<40 {
+                let result = try Parley.run([
+                    "append", "--ledger", ledger, "--no-validate", "--no-sync", "--stream", "party/p\(index % 3)", "--type",
+                    "Noted", "--data", #"{"i":\#(index),"text":"the same words again and again"}"#,
+                ], environment: ["PARLEY_SEGMENT_BYTES": "3000"])
+                #expect(result.status == 0)
+            }
+            let before = try Parley.run(["log", "--ledger", ledger]).stdout
+            let statsBefore = try Parley.run(["stats", "--ledger", ledger, "--json"]).stdoutText
+            let sizeBefore = try FileManager.default.contentsOfDirectory(atPath: ledger + "/segments").reduce(0) {
+                $0 + ((try FileManager.default.attributesOfItem(atPath: ledger + "/segments/" + $1))[.size] as! Int)
+            }
+            let compact = try Parley.run(["compact", "--ledger", ledger, "--include-active"])
+            #expect(compact.status == 0, "\(compact.stderrText)")
+            let after = try Parley.run(["log", "--ledger", ledger]).stdout
+            #expect(after == before)
+            let sizeAfter = try FileManager.default.contentsOfDirectory(atPath: ledger + "/segments").reduce(0) {
+                $0 + ((try FileManager.default.attributesOfItem(atPath: ledger + "/segments/" + $1))[.size] as! Int)
+            }
+            #expect(sizeAfter < sizeBefore)
+            let statsAfter = try Parley.run(["stats", "--ledger", ledger, "--json"]).stdoutText
+            let root = { (text: String) in text.components(separatedBy: #""root":""#).last?.prefix(64) }
+            #expect(root(statsAfter) == root(statsBefore))
+            #expect(try ProcessRunner.shell("cat '\(ledger)'/segments/*.ndjson.lz4 | lz4 -dc").stdout == before)
+            // The ledger still takes appends after compaction.
+            let more = try Parley.run([
+                "append", "--ledger", ledger, "--no-validate", "--stream", "party/p0", "--type", "Noted", "--data", "{}",
+            ])
+            #expect(more.status == 0, "\(more.stderrText)")
+            #expect(try Parley.run(["log", "--ledger", ledger]).stdout.count > before.count)
+        }
+    }
+}

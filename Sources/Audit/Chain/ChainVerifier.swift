@@ -15,8 +15,10 @@ struct ChainVerifier {
     let segments: [String]
     /// Tree sizes whose roots the checkpoints need.
     let wantedSizes: Set<UInt64>
-    /// Whether to fold events for semantic findings.
+    /// Whether to run the streaming semantic pass.
     let semantic: Bool
+    /// Whether to fold the projections' full state.
+    let projections: Bool
 
     private(set) var log: FindingLog
     /// Records covered by verified markers, and their root.
@@ -28,8 +30,9 @@ struct ChainVerifier {
     private(set) var commits = 0
     /// Whether every record so far is accounted for.
     private(set) var chainIntact = true
-    /// The projected state (when `semantic`).
+    /// The projected state (when `projections`).
     private(set) var state = LedgerState()
+    private var semanticPass = SemanticPass()
     /// Records handled so far (for progress).
     private(set) var recordsSeen: UInt64 = 0
 
@@ -49,10 +52,11 @@ struct ChainVerifier {
     /// (first seq, segment index, frame offset) of every data frame, to locate semantic findings.
     private var frameIndex: [(seq: UInt64, segment: Int, offset: Int)] = []
 
-    init(segments: [String], wantedSizes: Set<UInt64>, semantic: Bool, maximumPerKind: Int) {
+    init(segments: [String], wantedSizes: Set<UInt64>, semantic: Bool, projections: Bool, maximumPerKind: Int) {
         self.segments = segments
         self.wantedSizes = wantedSizes
         self.semantic = semantic
+        self.projections = projections
         log = FindingLog(maximumPerKind: maximumPerKind)
     }
 
@@ -182,6 +186,7 @@ struct ChainVerifier {
         }
         frameIndex.append((position + 1, segmentIndex, offset))
         var problems = outcome.problems[...]
+        var refs = outcome.semanticRefs[...]
         var misplaced = 0
         var firstMisplaced: (claimed: UInt64, at: UInt64)?
         outcome.leafHashes.withUnsafeBytes { hashes in
@@ -232,7 +237,15 @@ struct ChainVerifier {
                 if facts.hasID && !ids.insert(EventKey(high: facts.idHigh, low: facts.idLow)).inserted {
                     report(.duplicateID, offset, position, "event id appears more than once", deferred: true)
                 }
-                if semantic, index < outcome.events.count, let event = outcome.events[index] { state.apply(event) }
+                if semantic {
+                    var end = refs.startIndex
+                    while end < refs.endIndex && refs[end].index == Int32(index) { end += 1 }
+                    semanticPass.apply(
+                        refs[refs.startIndex..<end], seq: position,
+                        id: facts.hasID ? EventKey(high: facts.idHigh, low: facts.idLow) : nil)
+                    refs = refs[end...]
+                }
+                if projections, index < outcome.events.count, let event = outcome.events[index] { state.apply(event) }
             }
         }
         if let firstMisplaced {
@@ -305,6 +318,13 @@ struct ChainVerifier {
         guard low > 0 else { return nil }
         let entry = frameIndex[low - 1]
         return (segments[entry.segment], entry.offset)
+    }
+
+    /// The semantic findings, once every record is in.
+    mutating func finishSemanticPass() -> [SemanticPass.Found] {
+        let ids = self.ids
+        semanticPass.finish { ids.contains($0) }
+        return semanticPass.found
     }
 
     /// Adds a finding computed outside the chain (checkpoints, semantics).

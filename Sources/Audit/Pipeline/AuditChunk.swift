@@ -43,7 +43,9 @@ struct FrameOutcome: Sendable {
     var streamBytes: [UInt8] = []
     /// Per-record problems found without context (JSON, canonical form, fields, schema).
     var problems: [RecordProblem] = []
-    /// The records as projections see them (only when the semantic pass runs).
+    /// References for the streaming semantic pass, in record order.
+    var semanticRefs: [SemanticRef] = []
+    /// The records as projections see them (only for the projections' fold).
     var events: [ProjectedEvent?] = []
 }
 

@@ -20,8 +20,10 @@ final class RecordInspector {
     struct Checks: Sendable {
         /// The catalogue to validate `data` and `meta` against (nil: skip schema validation).
         var catalogue: EventCatalogue?
-        /// Whether to parse events for the semantic (projection) pass.
+        /// Whether to extract references for the streaming semantic pass.
         var semantic: Bool
+        /// Whether to parse whole events for the projections' fold.
+        var projections: Bool
     }
 
     private let decoder: LZ4FrameDecoder
@@ -99,11 +101,11 @@ final class RecordInspector {
     private func inspectLine(_ line: UnsafeRawBufferPointer, into outcome: inout FrameOutcome) {
         let index = outcome.recordCount
         outcome.recordCount += 1
-        outcome.leafHashes.append(contentsOf: RFC6962.leafHash(line))
+        RFC6962.leafHash(line).withUnsafeBytes { outcome.leafHashes.append(contentsOf: $0) }
         var facts = RecordFacts()
         defer {
             outcome.facts.append(facts)
-            if checks.semantic && outcome.events.count < outcome.recordCount { outcome.events.append(nil) }
+            if checks.projections && outcome.events.count < outcome.recordCount { outcome.events.append(nil) }
         }
         func problem(_ kind: AuditFinding.Kind, _ message: String) {
             outcome.problems.append(RecordProblem(index: index, kind: kind, message: message))
@@ -112,10 +114,11 @@ final class RecordInspector {
             problem(.json, "record is not valid JSON: \(error)")
             return
         }
-        let output = encoder.output
-        let canonical = output.withUnsafeBytes { $0.elementsEqual(line) }
+        let canonical = encoder.output.withUnsafeBytes { output in
+            output.count == line.count && (line.isEmpty || memcmp(output.baseAddress!, line.baseAddress!, line.count) == 0)
+        }
         if !canonical {
-            problem(.canonical, "record is not in canonical form (RFC 8785 as pinned by FORMAT.md)" + difference(output, line))
+            problem(.canonical, "record is not in canonical form (RFC 8785 as pinned by FORMAT.md)" + difference(encoder.output, line))
         }
         var fields = [Range<Int>?](repeating: nil, count: Self.fieldNames.count)
         let members = encoder.topLevel
@@ -133,7 +136,7 @@ final class RecordInspector {
                 }
             }
             let missing = Self.fieldNames.indices.filter { fields[$0] == nil }.map { "\(Self.fieldNames[$0])" }
-            if encoder.topLevel.isEmpty {
+            if members.isEmpty {
                 problem(.field, "record is not a JSON object")
             } else {
                 problem(
@@ -143,38 +146,42 @@ final class RecordInspector {
                         + (unexpected.isEmpty ? "" : "unexpected \(unexpected.joined(separator: ","))"))
             }
         }
-        output.withUnsafeBytes { out in
+        encoder.output.withUnsafeBytes { out in
             func value(_ field: Int) -> UnsafeRawBufferPointer? {
                 fields[field].map { UnsafeRawBufferPointer(rebasing: out[$0]) }
             }
-            func string(_ field: Int) -> [UInt8]? {
+            // A string's bytes: a view into the output when it has no escape (the common case),
+            // else its decoded text in a buffer freed when this record is done.
+            var decoded: [UnsafeMutableRawBufferPointer] = []
+            defer { for buffer in decoded { buffer.deallocate() } }
+            func string(_ field: Int) -> UnsafeRawBufferPointer? {
                 guard let bytes = value(field), bytes.first == 0x22 else { return nil }
-                if let plain = ByteFields.plainString(bytes) { return Array(plain) }
+                if let plain = ByteFields.plainString(bytes) { return plain }
                 guard case .string(let text)? = try? JSONValue(parsing: bytes) else { return nil }
-                return Array(text.utf8)
+                let utf8 = Array(text.utf8)
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, utf8.count), alignment: 1)
+                utf8.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                decoded.append(buffer)
+                return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<utf8.count])
             }
-            // seq
             if let bytes = value(6) {
                 if let seq = ByteFields.unsignedInteger(bytes), seq >= 1 { facts.seq = seq } else {
                     problem(.field, "record seq is not a positive integer")
                 }
             }
-            // version
             if let bytes = value(9) {
                 if let version = ByteFields.unsignedInteger(bytes), version >= 1 { facts.version = version } else {
                     problem(.field, "record version is not a positive integer")
                 }
             }
-            // schema
             var schema: Int64?
             if let bytes = value(5) {
                 if let number = ByteFields.unsignedInteger(bytes), number >= 1 { schema = Int64(number) } else {
                     problem(.field, "record schema is not a positive integer")
                 }
             }
-            // id
             if fields[2] != nil {
-                if let id = string(2), let halves = id.withUnsafeBytes({ ByteFields.uuid($0) }) {
+                if let id = string(2), let halves = ByteFields.uuid(id) {
                     facts.idHigh = halves.0
                     facts.idLow = halves.1
                     facts.hasID = true
@@ -182,18 +189,18 @@ final class RecordInspector {
                     problem(.field, "record id is not a lowercase UUID")
                 }
             }
-            // stream
+            var stream: UnsafeRawBufferPointer?
             if fields[7] != nil {
-                if let stream = string(7), let slash = stream.firstIndex(of: 0x2F), slash > 0, slash < stream.count - 1 {
+                if let text = string(7), let slash = text.firstIndex(of: 0x2F), slash > 0, slash < text.count - 1 {
+                    stream = text
                     let start = outcome.streamBytes.count
-                    outcome.streamBytes.append(contentsOf: stream)
+                    outcome.streamBytes.append(contentsOf: text)
                     facts.stream = start..<outcome.streamBytes.count
-                    facts.streamHash = stream.withUnsafeBytes { ByteFields.hash($0) }
+                    facts.streamHash = ByteFields.hash(text)
                 } else {
                     problem(.field, "record stream is not a string \"kind/name\"")
                 }
             }
-            // type
             var typeName: String?
             if fields[8] != nil {
                 if let type = string(8), let first = type.first, (65...90).contains(first),
@@ -204,28 +211,29 @@ final class RecordInspector {
                     problem(.field, "record type is not an UpperCamel name")
                 }
             }
-            // recorded_at
             if fields[4] != nil {
-                if let text = string(4), let micros = text.withUnsafeBytes({ ByteFields.recordedAt($0) }) {
+                if let text = string(4), let micros = ByteFields.recordedAt(text) {
                     facts.recordedAt = micros
                 } else {
                     problem(.recordedAt, "record recorded_at is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
                 }
             }
-            // effective_at
-            if fields[1] != nil {
-                if string(1).map({ $0.withUnsafeBytes { ByteFields.isDateOrDateTime($0) } }) != true {
-                    problem(.field, "record effective_at is not an RFC 3339 date-time or date")
-                }
+            let effectiveAt = string(1)
+            if fields[1] != nil && effectiveAt.map(ByteFields.isDateOrDateTime) != true {
+                problem(.field, "record effective_at is not an RFC 3339 date-time or date")
             }
             let data = value(0)
             let meta = value(3)
             if fields[0] != nil && data?.first != UInt8(ascii: "{") { problem(.field, "record data is not an object") }
             if fields[3] != nil && meta?.first != UInt8(ascii: "{") { problem(.field, "record meta is not an object") }
+            guard let typeName, let data, data.first == UInt8(ascii: "{") else { return }
 
-            guard checks.catalogue != nil || checks.semantic else { return }
-            guard let typeName, let schema, let data, let meta, data.first == UInt8(ascii: "{"),
-                meta.first == UInt8(ascii: "{"),
+            if checks.semantic, let stream, let effectiveAt {
+                SemanticExtractor.extract(
+                    index: index, type: typeName, stream: stream, effectiveAt: effectiveAt, data: data,
+                    into: &outcome.semanticRefs)
+            }
+            guard checks.catalogue != nil || checks.projections, let schema, let meta, meta.first == UInt8(ascii: "{"),
                 let dataValue = try? JSONValue(parsing: data), let metaValue = try? JSONValue(parsing: meta)
             else { return }
             if let catalogue = checks.catalogue {
@@ -242,25 +250,23 @@ final class RecordInspector {
                             + (problems.problems.count > 5 ? "; …" : ""))
                 }
             }
-            if checks.semantic {
-                if facts.seq > 0, facts.version > 0, let id = string(2), let stream = string(7),
-                    let recordedAt = string(4), let effectiveAt = string(1)
-                {
-                    outcome.events.append(
-                        try? ProjectedEvent(
-                            seq: facts.seq, id: String(decoding: id, as: UTF8.self),
-                            stream: String(decoding: stream, as: UTF8.self), version: facts.version, type: typeName,
-                            schema: schema, recordedAt: String(decoding: recordedAt, as: UTF8.self),
-                            effectiveAt: String(decoding: effectiveAt, as: UTF8.self), data: dataValue, meta: metaValue))
-                }
+            if checks.projections, facts.seq > 0, facts.version > 0, let id = string(2), let stream,
+                let recordedAt = string(4), let effectiveAt
+            {
+                outcome.events.append(
+                    try? ProjectedEvent(
+                        seq: facts.seq, id: String(decoding: id, as: UTF8.self),
+                        stream: String(decoding: stream, as: UTF8.self), version: facts.version, type: typeName,
+                        schema: schema, recordedAt: String(decoding: recordedAt, as: UTF8.self),
+                        effectiveAt: String(decoding: effectiveAt, as: UTF8.self), data: dataValue, meta: metaValue))
             }
         }
     }
 
-    private func name(of type: [UInt8]) -> String {
-        for (bytes, name) in typeNames where bytes == type { return name }
+    private func name(of type: UnsafeRawBufferPointer) -> String {
+        for (bytes, name) in typeNames where bytes.elementsEqual(type) { return name }
         let name = String(decoding: type, as: UTF8.self)
-        if typeNames.count < 64 { typeNames.append((type, name)) }
+        if typeNames.count < 64 { typeNames.append((Array(type), name)) }
         return name
     }
 

@@ -10,9 +10,10 @@ extension Parley {
             discussion: """
                 Checks LZ4 frame structure and content checksums, commit markers, seq and
                 per-stream version contiguity, recorded_at order and format, canonical form,
-                segment names, the RFC 6962 root at every commit marker, event schemas, and the
-                semantic findings of the projections (unknown parties and negotiations, illegal
-                stage moves, corrections of unknown events; contradictions are warnings).
+                segment names, the RFC 6962 root at every commit marker, event schemas, and
+                semantic rules (unknown parties and negotiations, illegal stage moves, corrections
+                and retractions of unknown events). --projections folds the full projected state
+                instead and adds its other findings (contradictions are warnings).
                 With --checkpoint and --vkey it also proves that the ledger extends each signed
                 checkpoint; with --vkey alone it verifies the ledger's own checkpoints/.
 
@@ -40,8 +41,11 @@ extension Parley {
         @Flag(name: .customLong("no-schema"), help: "Skip validating event bodies against the catalogue.")
         var noSchema = false
 
-        @Flag(name: .customLong("no-semantic"), help: "Skip the semantic pass (projection findings).")
+        @Flag(name: .customLong("no-semantic"), help: "Skip the semantic checks.")
         var noSemantic = false
+
+        @Flag(help: "Fold the full projected state for the semantic checks (adds contradictions and unknown plans/terms; slower, memory grows with the ledger).")
+        var projections = false
 
         @Option(name: .customLong("max-per-kind"), help: "List at most N findings of each kind (0: all).")
         var maximumPerKind = 20
@@ -66,6 +70,7 @@ extension Parley {
                 }
                 options.checkSchema = !noSchema
                 options.semantic = !noSemantic
+                options.projections = projections && !noSemantic
                 options.maximumPerKind = maximumPerKind
                 options.workers = workers
                 let showProgress = Output.stderrIsTerminal

@@ -1,0 +1,58 @@
+import Foundation
+import ParleyTestSupport
+import Testing
+
+@Suite struct SemanticAuditTests {
+    static let events = [
+        #"{"stream":"party/zil","type":"PartyRegistered","effective_at":"2005-01-01T00:00:00Z","data":{"party_id":"zil","name":"ZIL","kind":"manufacturer","country":"RU","aliases":[]}}"#,
+        #"{"stream":"party/faw","type":"PartyRegistered","effective_at":"2005-01-01T00:00:00Z","data":{"party_id":"faw","name":"FAW","kind":"manufacturer","country":"CN","aliases":[]}}"#,
+        #"{"stream":"negotiation/n1","type":"NegotiationOpened","effective_at":"2005-01-02T00:00:00Z","data":{"negotiation_id":"n1","title":"ZIL to assemble FAW trucks","parties":[{"party":"zil","role":"assembler"},{"party":"ghost","role":"licensor"}]}}"#,
+        #"{"stream":"negotiation/n1","type":"NegotiationStageChanged","effective_at":"2005-01-03T00:00:00Z","data":{"stage":"signed"}}"#,
+        #"{"stream":"negotiation/n2","type":"StatementReported","effective_at":"2005-01-04T00:00:00Z","data":{"statement_id":"s1","speaker":"a source","claim":"Talks are early.","stance":"qualifies"}}"#,
+        #"{"stream":"negotiation/n1","type":"EventCorrected","effective_at":"2005-01-05T00:00:00Z","data":{"corrects":"00000000-0000-4000-8000-000000000001","changes":{"title":"x"},"reason":"typo"}}"#,
+        #"{"stream":"negotiation/n1","type":"ClaimRetracted","effective_at":"2005-01-06T00:00:00Z","data":{"retracts":"00000000-0000-4000-8000-000000000002","reason":"withdrawn"}}"#,
+    ]
+
+    @Test func semanticProblemsAreFindingsThatNameTheirRecord() throws {
+        try TemporaryDirectory.with { directory in
+            let ledger = directory + "/l"
+            try LedgerFixture.expectSuccess(CLI.parley(["init", ledger]))
+            let input = Data((Self.events.joined(separator: "\n") + "\n").utf8)
+            try LedgerFixture.expectSuccess(CLI.parley(["append", "--ledger", ledger, "--file", "-"], input: input))
+            let audit = try CLI.audit(ledger)
+            #expect(audit.status == 5)
+            let expected: [(String, Int)] = [
+                ("unknown-party", 3), ("illegal-stage-transition", 4), ("unknown-negotiation", 5),
+                ("unknown-correction-target", 6), ("unknown-retraction-target", 7),
+            ]
+            for (kind, seq) in expected {
+                let finding = audit.report.errors(kind).first
+                #expect(finding?.seq == seq, "\(kind): \(audit.report.summary)")
+                #expect(finding?.segment == "00000000000000000001.ndjson.lz4")
+                #expect(finding?.offset == 0)
+            }
+            // The full projection fold finds the same problems.
+            let projections = try CLI.audit(ledger, ["--projections"])
+            #expect(projections.status == 5)
+            #expect(Set(projections.report.findings.map(\.kind)) == Set(expected.map(\.0)), "\(projections.report.summary)")
+            // Bytes and chain are fine: the independent verifier (no semantics) and --no-semantic pass.
+            #expect(try CLI.audit(ledger, ["--no-semantic"]).status == 0)
+            #expect(try CLI.pythonVerify(ledger).status == 0)
+        }
+    }
+
+    @Test func theSampleScenarioIsSemanticallyClean() throws {
+        try TemporaryDirectory.with { directory in
+            let ledger = directory + "/zil"
+            try LedgerFixture.expectSuccess(CLI.parley(["init", ledger]))
+            try LedgerFixture.expectSuccess(
+                CLI.parley(["append", "--ledger", ledger, "--file", PackagePaths.file("Events/samples/zil-faw.ndjson")]))
+            for extra in [[], ["--projections"]] {
+                let audit = try CLI.audit(ledger, extra)
+                #expect(audit.status == 0, "\(extra): \(audit.report.summary)")
+            }
+            let projections = try CLI.audit(ledger, ["--projections"])
+            #expect(projections.report.warnings.contains { $0.kind == "contradiction" })
+        }
+    }
+}
