@@ -77,17 +77,18 @@ enum CrossFieldRule: Sendable, Equatable {
 
     private func checkFinancialValue(_ body: [String: JSONValue], into problems: inout [JSONInputError]) {
         guard let metric = body["metric"]?.stringValue, let value = body["value"]?.objectValue else { return }
-        let fields = value.keys.sorted()
-        let got = fields.isEmpty ? "got no fields" : "got " + fields.joined(separator: ", ")
+        func got() -> String {
+            value.isEmpty ? "got no fields" : "got " + value.keys.sorted().joined(separator: ", ")
+        }
         if Self.countMetrics.contains(metric) {
-            if fields != ["count"] {
+            if value.count != 1 || value["count"] == nil {
                 problems.append(
-                    JSONInputError(path: "value", message: "metric \(metric) takes exactly the field count; \(got)"))
+                    JSONInputError(path: "value", message: "metric \(metric) takes exactly the field count; \(got())"))
             }
-        } else if fields != ["amount", "currency"] {
+        } else if value.count != 2 || value["amount"] == nil || value["currency"] == nil {
             problems.append(
                 JSONInputError(
-                    path: "value", message: "metric \(metric) takes exactly the fields amount and currency; \(got)"))
+                    path: "value", message: "metric \(metric) takes exactly the fields amount and currency; \(got())"))
         }
     }
 

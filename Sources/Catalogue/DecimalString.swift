@@ -10,20 +10,27 @@ enum DecimalString {
     /// - Returns: A negative number, zero or a positive number as `lhs` is less than, equal to or
     ///   greater than `rhs`; nil when either is not a decimal string.
     static func compare(_ lhs: String, _ rhs: String) -> Int? {
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { left in rhs.withUTF8 { right in compare(left, right) } }
+    }
+
+    private static func compare(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let left = Parts(lhs), let right = Parts(rhs) else { return nil }
         if left.isNegative != right.isNegative { return left.isNegative ? -1 : 1 }
         let magnitude = compareMagnitude(left, right)
         return left.isNegative ? -magnitude : magnitude
     }
 
-    /// The sign, integer digits (no leading zeros) and fraction digits (no trailing zeros).
+    /// The sign, integer digits (no leading zeros) and fraction digits (no trailing zeros), as
+    /// slices of the text.
     private struct Parts {
         var isNegative: Bool
-        var integer: [UInt8]
-        var fraction: [UInt8]
+        var integer: Slice<UnsafeBufferPointer<UInt8>>
+        var fraction: Slice<UnsafeBufferPointer<UInt8>>
 
-        init?(_ text: String) {
-            var bytes = Array(text.utf8)[...]
+        init?(_ text: UnsafeBufferPointer<UInt8>) {
+            var bytes = text[...]
             var isNegative = false
             if bytes.first == UInt8(ascii: "-") {
                 isNegative = true
@@ -39,9 +46,9 @@ enum DecimalString {
             guard !integerPart.isEmpty, integerPart.allSatisfy(isDigit), fractionPart.allSatisfy(isDigit) else {
                 return nil
             }
-            integer = Array(integerPart.drop { $0 == UInt8(ascii: "0") })
-            fraction = Array(fractionPart)
-            while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
+            integer = integerPart.drop { $0 == UInt8(ascii: "0") }
+            while fractionPart.last == UInt8(ascii: "0") { fractionPart = fractionPart.dropLast() }
+            fraction = fractionPart
             // -0 and -0.00 are zero, and zero has no sign.
             self.isNegative = isNegative && !(integer.isEmpty && fraction.isEmpty)
         }

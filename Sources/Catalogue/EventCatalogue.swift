@@ -14,10 +14,10 @@ public struct EventCatalogue: Sendable {
     /// The event types, sorted by name.
     public let types: [String]
 
-    private let entries: [String: TypeEntry]
+    private let entries: NameTable<TypeEntry>
     private let metaValidator: SchemaValidator
     /// Whether the meta schema accepts `{}` (it requires nothing), so empty blocks skip parsing.
-    private let metaAcceptsEmpty: Bool
+    let metaAcceptsEmpty: Bool
     /// Schema file texts, keyed by file name.
     private let schemaTexts: [String: String]
 
@@ -145,7 +145,7 @@ public struct EventCatalogue: Sendable {
         metaAcceptsEmpty = metaValidator.isValid(.object([:]))
         catalogueVersion = version
         types = entries.keys.sorted()
-        self.entries = entries
+        self.entries = NameTable(entries)
         self.schemaTexts = schemaTexts
     }
 
@@ -200,7 +200,7 @@ public struct EventCatalogue: Sendable {
 
     /// Finds the schema, then validates the body (parsed on demand, so that an unknown type or
     /// version does not pay for parsing). Returns the version when the type and version exist.
-    private func checkData(
+    func checkData(
         type: String, schema: Int64?, problems: inout [JSONInputError],
         data: () throws(JSONInputError) -> JSONValue
     ) -> Int64? {
@@ -225,50 +225,24 @@ public struct EventCatalogue: Sendable {
             problems.append(error.nested(under: "data"))
             return version
         }
+        // (Appending only when there is something to append: `append(contentsOf: [])` allocates.)
         let found = validator.validate(body)
         if found.isEmpty {
             var ruleProblems: [JSONInputError] = []
             for rule in entry.rules { rule.check(body, into: &ruleProblems) }
-            problems.append(contentsOf: ruleProblems.map { $0.nested(under: "data") })
+            if !ruleProblems.isEmpty { problems.append(contentsOf: ruleProblems.map { $0.nested(under: "data") }) }
         } else {
             problems.append(contentsOf: found.map { $0.nested(under: "data") })
         }
         return version
     }
 
-    private func checkMeta(problems: inout [JSONInputError], meta: () throws(JSONInputError) -> JSONValue) {
+    func checkMeta(problems: inout [JSONInputError], meta: () throws(JSONInputError) -> JSONValue) {
         do {
-            problems.append(contentsOf: metaValidator.validate(try meta()).map { $0.nested(under: "meta") })
+            let found = metaValidator.validate(try meta())
+            if !found.isEmpty { problems.append(contentsOf: found.map { $0.nested(under: "meta") }) }
         } catch {
             problems.append(error.nested(under: "meta"))
         }
-    }
-}
-
-extension EventCatalogue: EventValidator {
-    /// Validates an event as the store appends it: the type and version must exist, `data`
-    /// must satisfy `<Type>.v<N>.json` (N = `schema`, or the latest) and the type's cross-field
-    /// rules, and `meta` must satisfy `meta.v1.json`.
-    ///
-    /// - Parameters:
-    ///   - type: The event type.
-    ///   - schema: The schema version the input names, or nil for the latest.
-    ///   - data: Canonical JSON of the event body.
-    ///   - meta: Canonical JSON of the provenance block.
-    /// - Returns: The schema version to record, or every problem found (paths rooted at
-    ///   `type`, `schema`, `data.` or `meta.`).
-    public func validate(type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer)
-        -> Result<Int64, ValidationProblems>
-    {
-        var problems: [JSONInputError] = []
-        let version = checkData(type: type, schema: schema, problems: &problems) { () throws(JSONInputError) in
-            try JSONValue(parsing: data)
-        }
-        // `{}` is by far the most common meta block; it is valid under the meta schema, which requires nothing.
-        if !(meta.count == 2 && meta[0] == UInt8(ascii: "{") && meta[1] == UInt8(ascii: "}") && metaAcceptsEmpty) {
-            checkMeta(problems: &problems) { () throws(JSONInputError) in try JSONValue(parsing: meta) }
-        }
-        guard problems.isEmpty, let version else { return .failure(ValidationProblems(problems)) }
-        return .success(version)
     }
 }

@@ -63,7 +63,7 @@ enum BriefingText {
     /// The valid time of a record at the precision it was given with (`meta.time_precision`).
     static func when(_ source: EventSource) -> String {
         let text = source.effectiveAtText
-        switch source.provenance.timePrecision {
+        switch source.meta["time_precision"]?.stringValue {
         case "year": return String(text.prefix(4))
         case "month": return String(text.prefix(7))
         case "quarter":
@@ -96,6 +96,13 @@ enum BriefingText {
 
     /// Text safe to put in a Markdown line or table cell.
     static func escaped(_ text: String) -> String {
+        let needsEscaping = text.utf8.contains { byte in
+            switch byte {
+            case 0x5C, 0x2A, 0x5F, 0x60, 0x7C, 0x3C, 0x3E, 0x5B, 0x5D, 0x23, 0x0A, 0x0D: return true
+            default: return false
+            }
+        }
+        if !needsEscaping { return text }
         var out = ""
         for character in text {
             switch character {

@@ -5,12 +5,19 @@
 /// stalled back to an open stage (talks resuming) or to abandoned. signed and abandoned are final.
 /// (The same rule as `Tools/check-catalogue.py`.)
 public enum NegotiationStage: String, Sendable, CaseIterable {
+    /// Early contacts; every negotiation opens here.
     case exploratory
+    /// Formal talks.
     case talks
+    /// A term sheet is on the table.
     case termSheet = "term-sheet"
+    /// Terms agreed, not yet signed.
     case agreed
+    /// Signed (final).
     case signed
+    /// Talks paused; they may resume or be abandoned.
     case stalled
+    /// Given up (final).
     case abandoned
 
     /// The forward path, in order.

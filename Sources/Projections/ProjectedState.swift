@@ -4,4 +4,14 @@ public struct ProjectedState: Sendable, Equatable {
     public var state: LedgerState
     /// What the query selected.
     public var selection: StateSelection
+
+    /// Pairs a state with its selection.
+    ///
+    /// - Parameters:
+    ///   - state: The state.
+    ///   - selection: What was selected to build it.
+    public init(state: LedgerState, selection: StateSelection) {
+        self.state = state
+        self.selection = selection
+    }
 }

@@ -47,21 +47,8 @@ public enum StateJSON {
             "parties": .array(state.parties.all.map(party)),
             "negotiations": .array(state.negotiations.all.map(negotiation)),
             "financials": .array(state.financials.all.map(financialFact)),
-            "corrections": .array(
-                state.corrections.map { note in
-                    .object([
-                        "event_id": .string(note.source.id), "seq": int(note.source.seq), "corrects": .string(note.corrects),
-                        "reason": .string(note.reason), "changes": note.changes, "applied": .bool(state.isApplied(note)),
-                        "record": record(note.source),
-                    ])
-                }),
-            "findings": .array(
-                state.findings.map { finding in
-                    .object([
-                        "kind": .string(finding.kind.rawValue), "seq": int(finding.seq), "event_id": .string(finding.eventID),
-                        "stream": .string(finding.stream), "message": .string(finding.message),
-                    ])
-                }),
+            "corrections": .array(state.corrections.map { correction($0, in: state) }),
+            "findings": .array(state.findings.map(finding)),
         ])
     }
 
@@ -70,7 +57,62 @@ public enum StateJSON {
     /// - Parameter projected: The state and its selection.
     /// - Returns: The text.
     public static func render(_ projected: ProjectedState) -> String {
-        value(projected).canonicalString
+        var bytes: [UInt8] = []
+        write(projected) { bytes.append(contentsOf: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes the canonical JSON text of a projected state in pieces, one party, negotiation,
+    /// fact, correction or finding at a time, so a large state is never held twice in memory.
+    /// The pieces concatenated are exactly `value(projected).canonicalString`.
+    ///
+    /// - Parameters:
+    ///   - projected: The state and its selection.
+    ///   - emit: Receives each piece of the text, in order.
+    public static func write(_ projected: ProjectedState, to emit: ([UInt8]) -> Void) {
+        let state = projected.state
+        var first = true
+        func member(_ name: String, _ elements: () -> Void) {
+            emit(Array(((first ? "{" : ",") + "\"\(name)\":").utf8))
+            first = false
+            elements()
+        }
+        func array<Element>(_ items: [Element], _ transform: (Element) -> JSONValue) {
+            var buffer: [UInt8] = [UInt8(ascii: "[")]
+            for (index, item) in items.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                transform(item).appendCanonical(to: &buffer)
+                if buffer.count >= 1 << 16 {
+                    emit(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            buffer.append(UInt8(ascii: "]"))
+            emit(buffer)
+        }
+        // Members in canonical (sorted) order.
+        member("corrections") { array(state.corrections) { correction($0, in: state) } }
+        member("financials") { array(state.financials.all, financialFact) }
+        member("findings") { array(state.findings, finding) }
+        member("negotiations") { array(state.negotiations.all, negotiation) }
+        member("parties") { array(state.parties.all, party) }
+        member("selection") { emit(selection(projected.selection).canonicalBytes) }
+        emit([UInt8(ascii: "}")])
+    }
+
+    static func correction(_ note: CorrectionNote, in state: LedgerState) -> JSONValue {
+        .object([
+            "event_id": .string(note.source.id), "seq": int(note.source.seq), "corrects": .string(note.corrects),
+            "reason": .string(note.reason), "changes": note.changes, "applied": .bool(state.isApplied(note)),
+            "record": record(note.source),
+        ])
+    }
+
+    static func finding(_ finding: Finding) -> JSONValue {
+        .object([
+            "kind": .string(finding.kind.rawValue), "seq": int(finding.seq), "event_id": .string(finding.eventID),
+            "stream": .string(finding.stream), "message": .string(finding.message),
+        ])
     }
 
     static func selection(_ selection: StateSelection) -> JSONValue {

@@ -18,7 +18,7 @@ public enum StateMarkdown {
         for negotiation in projected.state.negotiations.all { writer.negotiation(negotiation) }
         writer.parties()
         writer.corrections()
-        writer.findings()
+        writer.findingsSection()
         writer.sourceNotes()
         return writer.lines.joined(separator: "\n") + "\n"
     }
@@ -28,9 +28,17 @@ public enum StateMarkdown {
 private struct BriefingWriter {
     let state: LedgerState
     var lines: [String] = []
+    /// The state's findings (computed once: they walk the whole state).
+    let findings: [Finding]
+    /// Each negotiation's contradictions (computed once).
+    let contradictionsByNegotiation: [String: [TopicContradictions]]
 
     init(state: LedgerState) {
         self.state = state
+        findings = state.findings.filter { $0.kind != .contradiction }
+        var contradictions: [String: [TopicContradictions]] = [:]
+        for (id, negotiation) in state.negotiations.byID { contradictions[id] = negotiation.contradictions }
+        contradictionsByNegotiation = contradictions
     }
 
     private mutating func add(_ line: String = "") { lines.append(line) }
@@ -91,10 +99,9 @@ private struct BriefingWriter {
                 + (query.stream.map { " · showing `\(md($0))`" } ?? "")
                 + (selection.ledgerID.map { " · ledger `\($0)`" } ?? ""))
         let negotiations = state.negotiations.all
-        let topics = negotiations.flatMap(\.contradictions)
+        let topics = contradictionsByNegotiation.values.joined()
         let open = topics.reduce(0) { $0 + $1.openPairs }
         let resolved = topics.reduce(0) { $0 + $1.resolvedPairs }
-        let findings = state.findings.filter { $0.kind != .contradiction }
         add(
             "- **In view:** \(negotiations.count) negotiation\(negotiations.count == 1 ? "" : "s"), "
                 + "\(state.parties.ids.count) parties, \(state.financials.all.count) financial facts, "
@@ -188,7 +195,7 @@ private struct BriefingWriter {
     }
 
     mutating func contradictions(_ negotiation: NegotiationState) {
-        let topics = negotiation.contradictions
+        let topics = contradictionsByNegotiation[negotiation.id] ?? []
         guard !topics.isEmpty else { return }
         let open = topics.contains { $0.openPairs > 0 }
         add(open ? "### ⚠ Contradictions" : "### Contradictions (resolved)")
@@ -453,8 +460,7 @@ private struct BriefingWriter {
         add()
     }
 
-    mutating func findings() {
-        let findings = state.findings.filter { $0.kind != .contradiction }
+    mutating func findingsSection() {
         add("## Findings")
         add()
         if findings.isEmpty {

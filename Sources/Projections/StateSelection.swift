@@ -13,4 +13,25 @@ public struct StateSelection: Sendable, Equatable {
     public var throughRecordedAt: String?
     /// The ledger id, when read from a ledger.
     public var ledgerID: String?
+
+    /// Describes a selection.
+    ///
+    /// - Parameters:
+    ///   - query: The query.
+    ///   - knownRecords: Records within the transaction-time cut.
+    ///   - foldedRecords: Of those, the records folded.
+    ///   - throughSeq: The seq of the last record known.
+    ///   - throughRecordedAt: That record's `recorded_at`.
+    ///   - ledgerID: The ledger id, if read from a ledger.
+    public init(
+        query: StateQuery, knownRecords: Int, foldedRecords: Int, throughSeq: UInt64, throughRecordedAt: String?,
+        ledgerID: String?
+    ) {
+        self.query = query
+        self.knownRecords = knownRecords
+        self.foldedRecords = foldedRecords
+        self.throughSeq = throughSeq
+        self.throughRecordedAt = throughRecordedAt
+        self.ledgerID = ledgerID
+    }
 }

@@ -12,8 +12,11 @@ public struct Timeline: Sendable, Equatable, RandomAccessCollection {
     /// An empty timeline.
     public init() {}
 
+    /// The first index.
     public var startIndex: Int { items.startIndex }
+    /// One past the last index.
     public var endIndex: Int { items.endIndex }
+    /// The item at `position`.
     public subscript(position: Int) -> SourcedData { items[position] }
 
     /// The latest item in valid time.

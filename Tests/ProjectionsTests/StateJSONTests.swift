@@ -32,4 +32,20 @@ import Testing
         #expect(json["corrections"]?.arrayValue?.first?["applied"]?.boolValue == true)
         #expect(json["findings"]?.arrayValue?.isEmpty == true)
     }
+
+    @Test func streamedTextIsTheCanonicalTextOfTheTree() throws {
+        var lines = try ProjectionsFixture.sampleLines()
+        lines.append(
+            ProjectionsFixture.line(
+                stream: "party/zil", type: "EventCorrected", effectiveAt: "2005-01-01",
+                data: .object([
+                    "corrects": .string("ffffffff-ffff-4fff-8fff-ffffffffffff"), "changes": .object([:]),
+                    "reason": .string("stray"),
+                ])))
+        for seq in [UInt64(20), 26, 28] {
+            let projected = try LedgerProjection.project(
+                try ProjectionsFixture.events(fromInput: lines), query: StateQuery(asOfSeq: seq), now: ProjectionsFixture.now)
+            #expect(StateJSON.render(projected) == StateJSON.value(projected).canonicalString)
+        }
+    }
 }

@@ -45,7 +45,7 @@ struct ChainVerifier {
     private var tailReported = false
     private var dataSinceMarker = false
     private var versions = StreamVersions()
-    private var ids = Set<EventKey>()
+    private var ids = EventIDSet()
     private var lastRecordedAt: Int64 = .min
     private var commitRecordedAt: Int64?
     private var lastCommittedAt: Timestamp?
@@ -193,7 +193,7 @@ struct ChainVerifier {
             for index in 0..<outcome.recordCount {
                 position += 1
                 frontier.append(leafHash: Array(hashes[(index * 32)..<(index * 32 + 32)]))
-                if wantedSizes.contains(position) { rootsAt[position] = frontier.root }
+                if !wantedSizes.isEmpty && wantedSizes.contains(position) { rootsAt[position] = frontier.root }
                 while let problem = problems.first, problem.index == index {
                     report(problem.kind, offset, position, problem.message, deferred: true)
                     problems = problems.dropFirst()
@@ -234,7 +234,7 @@ struct ChainVerifier {
                         commitRecordedAt = recordedAt
                     }
                 }
-                if facts.hasID && !ids.insert(EventKey(high: facts.idHigh, low: facts.idLow)).inserted {
+                if facts.hasID && !ids.insert(EventKey(high: facts.idHigh, low: facts.idLow)) {
                     report(.duplicateID, offset, position, "event id appears more than once", deferred: true)
                 }
                 if semantic {

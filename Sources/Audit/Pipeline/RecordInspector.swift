@@ -30,6 +30,15 @@ final class RecordInspector {
     private let checks: Checks
     private var encoder = CanonicalEncoder()
     private var content: [UInt8] = []
+    /// Value ranges of the record fields, in `fieldNames` order (reused for every line).
+    private var fields = [Range<Int>?](repeating: nil, count: 10)
+    private var lineCheck = CanonicalLineCheck()
+    /// `meta` blocks that validated, by FNV-1a hash (compared byte for byte on a hit).
+    private var validMetas: [UInt64: [[UInt8]]] = [:]
+    private var validMetaCount = 0
+    private static let emptyObject = JSONValue.object([:])
+    /// Members of the `data` object being looked at (reused).
+    private var dataMembers: [(key: Range<Int>, value: Range<Int>)] = []
     /// Type names seen, so the hot loop turns bytes into a `String` once per type.
     private var typeNames: [([UInt8], String)] = []
 
@@ -110,6 +119,18 @@ final class RecordInspector {
         func problem(_ kind: AuditFinding.Kind, _ message: String) {
             outcome.problems.append(RecordProblem(index: index, kind: kind, message: message))
         }
+        for position in fields.indices { fields[position] = nil }
+        if lineCheck.isCanonical(line) {
+            // The common case: the line is its own canonical form; read the fields in place.
+            let members = lineCheck.members
+            if members.count == Self.fieldNames.count
+                && members.indices.allSatisfy({ Self.key(line, members[$0].key, is: Self.fieldNames[$0]) })
+            {
+                for position in members.indices { fields[position] = members[position].value }
+                inspectFields(of: line, index: index, facts: &facts, into: &outcome)
+                return
+            }
+        }
         do { try encoder.encode(line) } catch {
             problem(.json, "record is not valid JSON: \(error)")
             return
@@ -120,7 +141,6 @@ final class RecordInspector {
         if !canonical {
             problem(.canonical, "record is not in canonical form (RFC 8785 as pinned by FORMAT.md)" + difference(encoder.output, line))
         }
-        var fields = [Range<Int>?](repeating: nil, count: Self.fieldNames.count)
         let members = encoder.topLevel
         if members.count == Self.fieldNames.count
             && members.indices.allSatisfy({ encoder.topLevelKey($0, is: Self.fieldNames[$0]) })
@@ -146,7 +166,25 @@ final class RecordInspector {
                         + (unexpected.isEmpty ? "" : "unexpected \(unexpected.joined(separator: ","))"))
             }
         }
-        encoder.output.withUnsafeBytes { out in
+        let output = encoder.output
+        output.withUnsafeBytes { out in inspectFields(of: out, index: index, facts: &facts, into: &outcome) }
+    }
+
+    /// Whether the raw key bytes at `range` of `line` are `name`.
+    private static func key(_ line: UnsafeRawBufferPointer, _ range: Range<Int>, is name: StaticString) -> Bool {
+        range.count == name.utf8CodeUnitCount
+            && memcmp(line.baseAddress! + range.lowerBound, name.utf8Start, range.count) == 0
+    }
+
+    /// Checks and extracts the field values found in `fields`, which index into `out`.
+    private func inspectFields(
+        of out: UnsafeRawBufferPointer, index: Int, facts: inout RecordFacts, into outcome: inout FrameOutcome
+    ) {
+        func problem(_ kind: AuditFinding.Kind, _ message: String) {
+            outcome.problems.append(RecordProblem(index: index, kind: kind, message: message))
+        }
+        do {
+
             func value(_ field: Int) -> UnsafeRawBufferPointer? {
                 fields[field].map { UnsafeRawBufferPointer(rebasing: out[$0]) }
             }
@@ -231,13 +269,28 @@ final class RecordInspector {
             if checks.semantic, let stream, let effectiveAt {
                 SemanticExtractor.extract(
                     index: index, type: typeName, stream: stream, effectiveAt: effectiveAt, data: data,
-                    into: &outcome.semanticRefs)
+                    members: &dataMembers, into: &outcome.semanticRefs)
             }
             guard checks.catalogue != nil || checks.projections, let schema, let meta, meta.first == UInt8(ascii: "{"),
-                let dataValue = try? JSONValue(parsing: data), let metaValue = try? JSONValue(parsing: meta)
+                let dataValue = try? JSONValue(parsing: data)
             else { return }
+            // `meta` is validated against one schema whatever the type, and the same blocks recur:
+            // a block that validated once is not parsed and validated again.
+            let metaHash = ByteFields.hash(meta)
+            let metaKnownValid = validMetas[metaHash]?.contains { $0.elementsEqual(meta) } ?? false
+            var metaValue: JSONValue?
+            if !metaKnownValid || checks.projections {
+                guard let parsed = try? JSONValue(parsing: meta) else {
+                    problem(.field, "record meta is not valid JSON")
+                    return
+                }
+                metaValue = parsed
+            }
             if let catalogue = checks.catalogue {
-                switch catalogue.validate(type: typeName, schema: schema, data: dataValue, meta: metaValue) {
+                let result = catalogue.validate(
+                    type: typeName, schema: schema, data: dataValue,
+                    meta: metaKnownValid ? Self.emptyObject : metaValue ?? Self.emptyObject)
+                switch result {
                 case .success(let recorded) where recorded != schema:
                     problem(.schema, "\(typeName) v\(schema) validates as schema v\(recorded)")
                 case .success:
@@ -249,8 +302,18 @@ final class RecordInspector {
                             + problems.problems.prefix(5).map(\.description).joined(separator: "; ")
                             + (problems.problems.count > 5 ? "; …" : ""))
                 }
+                let metaFailed: Bool
+                if case .failure(let problems) = result {
+                    metaFailed = problems.problems.contains { $0.path == "meta" || $0.path.hasPrefix("meta.") || $0.path.hasPrefix("meta[") }
+                } else {
+                    metaFailed = false
+                }
+                if !metaKnownValid && !metaFailed && validMetaCount < 4096 {
+                    validMetas[metaHash, default: []].append(Array(meta))
+                    validMetaCount += 1
+                }
             }
-            if checks.projections, facts.seq > 0, facts.version > 0, let id = string(2), let stream,
+            if checks.projections, let metaValue, facts.seq > 0, facts.version > 0, let id = string(2), let stream,
                 let recordedAt = string(4), let effectiveAt
             {
                 outcome.events.append(

@@ -1,6 +1,12 @@
 import CanonicalJSON
 import LedgerStore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Pulls the references the semantic pass needs out of a record's canonical `data` bytes,
 /// without parsing the whole body.
 enum SemanticExtractor {
@@ -10,8 +16,12 @@ enum SemanticExtractor {
         "AssemblyPlanDrafted", "AssemblyPlanRevised", "StatementReported", "ClaimRetracted", "DemandEstimated",
         "PriceQuoted",
     ]
+    /// Other event types that name parties, define them, or point at events.
+    static let otherTypes: Set<String> = [
+        "PartyRegistered", "RoleAssigned", "FinancialFactReported", "OwnershipRecorded", "EventCorrected",
+    ]
     /// Fields of negotiation events that name a party.
-    static let negotiationPartyFields: Set<String> = [
+    static let negotiationPartyFields: [StaticString] = [
         "proposed_by", "quoted_by", "estimated_by", "speaker_party", "on_behalf_of", "assembler", "retracted_by",
     ]
 
@@ -23,18 +33,25 @@ enum SemanticExtractor {
     ///   - stream: Its stream.
     ///   - effectiveAt: Its effective_at text.
     ///   - data: Canonical JSON of its body.
+    ///   - members: A reusable buffer.
     ///   - refs: Where the references go.
     static func extract(
         index: Int, type: String, stream: UnsafeRawBufferPointer, effectiveAt: UnsafeRawBufferPointer,
-        data: UnsafeRawBufferPointer, into refs: inout [SemanticRef]
+        data: UnsafeRawBufferPointer, members: inout [(key: Range<Int>, value: Range<Int>)], into refs: inout [SemanticRef]
     ) {
+        guard negotiationTypes.contains(type) || otherTypes.contains(type) else { return }
         let at = Int32(index)
-        var members: [(String, Range<Int>)] = []
+        members.removeAll(keepingCapacity: true)
         CanonicalMembers.forEach(data) { key, value in members.append((key, value)) }
-        func value(_ key: String) -> UnsafeRawBufferPointer? {
-            members.first { $0.0 == key }.map { UnsafeRawBufferPointer(rebasing: data[$0.1]) }
+        let members = members
+        func isKey(_ range: Range<Int>, _ name: StaticString) -> Bool {
+            range.count == name.utf8CodeUnitCount
+                && memcmp(data.baseAddress! + range.lowerBound, name.utf8Start, range.count) == 0
         }
-        func string(_ key: String) -> String? { value(key).flatMap(CanonicalMembers.string) }
+        func value(_ key: StaticString) -> UnsafeRawBufferPointer? {
+            members.first { isKey($0.key, key) }.map { UnsafeRawBufferPointer(rebasing: data[$0.value]) }
+        }
+        func string(_ key: StaticString) -> String? { value(key).flatMap(CanonicalMembers.string) }
         func add(_ role: SemanticRef.Role, _ value: String?, field: String = "", extra: String? = nil, time: Int64 = 0) {
             guard let value else { return }
             refs.append(SemanticRef(index: at, role: role, value: value, field: field, extra: extra, time: time))
@@ -53,17 +70,20 @@ enum SemanticExtractor {
             break
         }
         guard negotiationTypes.contains(type) else { return }
-        let streamText = String(decoding: stream, as: UTF8.self)
-        let negotiation =
-            string("negotiation_id")
-            ?? (streamText.hasPrefix("negotiation/") && streamText.count > 12 ? String(streamText.dropFirst(12)) : nil)
-        guard let negotiation else {
+        let prefix: StaticString = "negotiation/"
+        let fromStream: String? =
+            stream.count > prefix.utf8CodeUnitCount
+                && memcmp(stream.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
+            ? String(decoding: stream[prefix.utf8CodeUnitCount...], as: UTF8.self) : nil
+        guard let negotiation = string("negotiation_id") ?? fromStream else {
             add(.missingNegotiation, type)
             return
         }
         add(type == "NegotiationOpened" ? .opensNegotiation : .negotiation, negotiation)
-        for (key, range) in members where negotiationPartyFields.contains(key) {
-            add(.party, CanonicalMembers.string(UnsafeRawBufferPointer(rebasing: data[range])), field: key)
+        for member in members {
+            for field in negotiationPartyFields where isKey(member.key, field) {
+                add(.party, CanonicalMembers.string(UnsafeRawBufferPointer(rebasing: data[member.value])), field: "\(field)")
+            }
         }
         switch type {
         case "NegotiationOpened":
@@ -89,14 +109,14 @@ enum SemanticExtractor {
 
 /// Walks the members of a canonical JSON object (no whitespace; strings may hold escapes).
 enum CanonicalMembers {
-    /// Calls `body` with each member's key and the byte range of its value.
-    static func forEach(_ object: UnsafeRawBufferPointer, _ body: (String, Range<Int>) -> Void) {
+    /// Calls `body` with the byte range of each member's key (between its quotes, as written) and value.
+    static func forEach(_ object: UnsafeRawBufferPointer, _ body: (Range<Int>, Range<Int>) -> Void) {
         guard object.count >= 2, object[0] == UInt8(ascii: "{") else { return }
         var cursor = 1
         while cursor < object.count, object[cursor] == 0x22 {
             let keyEnd = skipString(object, cursor)
             guard keyEnd < object.count, object[keyEnd] == UInt8(ascii: ":") else { return }
-            let key = string(UnsafeRawBufferPointer(rebasing: object[cursor..<keyEnd])) ?? ""
+            let key = (cursor + 1)..<(keyEnd - 1)
             let valueStart = keyEnd + 1
             let valueEnd = skipValue(object, valueStart)
             body(key, valueStart..<valueEnd)

@@ -6,15 +6,12 @@ import Foundation
 /// Both follow ECMA-262 as JSON Schema asks: the pattern may match anywhere in the string, and
 /// `$` is the very end of the string. (Python's `re`, which the `jsonschema` package uses, also
 /// lets `$` match before a final newline; Parley does not, so `"zil\n"` is no slug.)
-struct PatternMatcher: Sendable {
+final class PatternMatcher: Sendable {
     /// The pattern as the schema wrote it.
     let source: String
-    private let engine: Engine
-
-    private enum Engine: Sendable {
-        case automaton(PatternDFA)
-        case regularExpression(RegularExpressionBox)
-    }
+    /// The automaton, for patterns in the subset; else `expression`.
+    private let automaton: PatternDFA?
+    private let expression: RegularExpressionBox?
 
     /// Compiles `pattern`.
     ///
@@ -23,35 +20,31 @@ struct PatternMatcher: Sendable {
     init(_ pattern: String) throws(Invalid) {
         source = pattern
         if let automaton = PatternDFA(pattern: pattern) {
-            engine = .automaton(automaton)
+            self.automaton = automaton
+            expression = nil
             return
         }
+        automaton = nil
         do {
             let expression = try NSRegularExpression(pattern: Self.icuPattern(pattern), options: [])
-            engine = .regularExpression(RegularExpressionBox(expression: expression))
+            self.expression = RegularExpressionBox(expression: expression)
         } catch {
             throw Invalid(message: "pattern \(pattern) does not compile: \(error.localizedDescription)")
         }
     }
 
     /// Whether this pattern is handled by the automaton (for tests and diagnostics).
-    var usesAutomaton: Bool {
-        if case .automaton = engine { return true }
-        return false
-    }
+    var usesAutomaton: Bool { automaton != nil }
 
     /// Whether the pattern matches anywhere in `text`.
     ///
     /// - Parameter text: The string to test.
     /// - Returns: True on a match.
     func matches(_ text: String) -> Bool {
-        switch engine {
-        case .automaton(let automaton):
-            return automaton.matches(text)
-        case .regularExpression(let box):
-            let range = NSRange(text.startIndex..<text.endIndex, in: text)
-            return box.expression.firstMatch(in: text, options: [], range: range) != nil
-        }
+        if let automaton { return automaton.matches(text) }
+        guard let expression else { return false }
+        let range = NSRange(text.startIndex..<text.endIndex, in: text)
+        return expression.expression.firstMatch(in: text, options: [], range: range) != nil
     }
 
     /// A pattern that does not compile.

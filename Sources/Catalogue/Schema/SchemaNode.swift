@@ -1,47 +1,5 @@
 import CanonicalJSON
 
-/// The JSON types a schema allows, as a bit set (JSON Schema's `type`).
-struct JSONTypeSet: OptionSet, Sendable {
-    let rawValue: UInt8
-
-    static let null = JSONTypeSet(rawValue: 1 << 0)
-    static let boolean = JSONTypeSet(rawValue: 1 << 1)
-    static let integer = JSONTypeSet(rawValue: 1 << 2)
-    static let string = JSONTypeSet(rawValue: 1 << 3)
-    static let array = JSONTypeSet(rawValue: 1 << 4)
-    static let object = JSONTypeSet(rawValue: 1 << 5)
-    static let all: JSONTypeSet = [.null, .boolean, .integer, .string, .array, .object]
-
-    /// The set for one `type` name; `number` is `integer`, as Parley's JSON holds integers only.
-    init?(name: String) {
-        switch name {
-        case "null": self = .null
-        case "boolean": self = .boolean
-        case "integer", "number": self = .integer
-        case "string": self = .string
-        case "array": self = .array
-        case "object": self = .object
-        default: return nil
-        }
-    }
-
-    init(rawValue: UInt8) {
-        self.rawValue = rawValue
-    }
-
-    /// The type of `value`.
-    init(of value: JSONValue) {
-        switch value {
-        case .null: self = .null
-        case .bool: self = .boolean
-        case .integer: self = .integer
-        case .string: self = .string
-        case .array: self = .array
-        case .object: self = .object
-        }
-    }
-}
-
 /// What a schema says about members that `properties` does not name.
 enum AdditionalProperties: Sendable {
     case allowed
@@ -66,13 +24,15 @@ final class SchemaNode: Sendable {
     let types: JSONTypeSet
     /// The node `$ref` points to; it applies together with the sibling keywords.
     let reference: Int?
-    let properties: [String: PropertyRule]
+    let properties: NameTable<PropertyRule>
     /// `properties` names, sorted: the fields an "unknown field" message offers.
     let propertyNames: [String]
     /// `required`, in schema order.
     let required: [String]
     let additionalProperties: AdditionalProperties
     let enumeration: [JSONValue]?
+    /// `enum` when every value is a string: compared as strings, without going through `JSONValue`.
+    let stringEnumeration: [String]?
     let constant: JSONValue?
     let pattern: PatternMatcher?
     let format: DateFormat?
@@ -92,11 +52,13 @@ final class SchemaNode: Sendable {
         rejectsEverything = draft.rejectsEverything
         types = draft.types
         reference = draft.reference
-        properties = draft.properties
+        properties = NameTable(draft.properties)
         propertyNames = draft.properties.filter { $0.value.schema != nil }.keys.sorted()
         required = draft.required
         additionalProperties = draft.additionalProperties
         enumeration = draft.enumeration
+        let strings = draft.enumeration?.compactMap(\.stringValue)
+        stringEnumeration = strings?.count == draft.enumeration?.count ? strings : nil
         constant = draft.constant
         pattern = draft.pattern
         format = draft.format
@@ -132,3 +94,4 @@ struct SchemaNodeDraft {
     var minItems: Int?
     var maxItems: Int?
 }
+

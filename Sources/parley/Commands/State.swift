@@ -70,7 +70,9 @@ extension Parley {
                     validAt: validAt.flatMap { Timestamp(dateOrDateTime: $0) }, stream: stream)
                 let projected = try LedgerProjection.project(ledgerAt: try ledger.path, query: query)
                 switch format {
-                case .json: Output.line(StateJSON.render(projected))
+                case .json:
+                    StateJSON.write(projected) { piece in piece.withUnsafeBytes { Output.write($0) } }
+                    Output.line("")
                 case .md: Output.line(String(StateMarkdown.render(projected).dropLast()))
                 }
             }

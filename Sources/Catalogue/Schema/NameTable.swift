@@ -1,0 +1,71 @@
+/// A fixed map from names to values for the lookups validation does on every event (member
+/// names in object schemas, event type names): open addressing over a cheap hash of the name's
+/// UTF-8 bytes, confirmed by string equality.
+///
+/// It does the job of a `Dictionary`, whose seeded SipHash costs several hundred instructions a
+/// lookup on names like `"StatementReported"`; validation makes one lookup per member of every
+/// event, so that cost would be a good part of the walk.
+struct NameTable<Value: Sendable>: Sendable {
+    private let slots: [Int32]
+    private let names: [String]
+    private let values: [Value]
+    private let mask: Int
+
+    /// Builds the table.
+    ///
+    /// - Parameter entries: The names and their values.
+    init(_ entries: [String: Value]) {
+        var capacity = 4
+        while capacity < entries.count * 2 { capacity *= 2 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        var names: [String] = []
+        var values: [Value] = []
+        for (name, value) in entries.sorted(by: { $0.key < $1.key }) {
+            var slot = Self.hash(name) & (capacity - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Int32(names.count)
+            names.append(name)
+            values.append(value)
+        }
+        self.slots = slots
+        self.names = names
+        self.values = values
+        mask = capacity - 1
+    }
+
+    /// The value for `name`, if the table has it.
+    subscript(name: String) -> Value? {
+        var slot = Self.hash(name) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry < 0 { return nil }
+            if names[entry] == name { return values[entry] }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The names, sorted.
+    var sortedNames: [String] { names }
+
+    /// A cheap hash of the name's UTF-8 bytes: its length mixed with its first and last eight
+    /// bytes (all of them for the short names schemas use). Collisions only cost a probe.
+    private static func hash(_ name: String) -> Int {
+        func mix(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+            let count = bytes.count
+            var head: UInt64 = 0
+            var tail: UInt64 = 0
+            if count >= 8, let base = bytes.baseAddress {
+                head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+                tail = UnsafeRawPointer(base + (count - 8)).loadUnaligned(as: UInt64.self)
+            } else {
+                for byte in bytes { head = head << 8 | UInt64(byte) }
+            }
+            var hash = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
+            hash ^= hash >> 29
+            hash &*= 0xBF58_476D_1CE4_E5B9
+            return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+        }
+        if let hash = name.utf8.withContiguousStorageIfAvailable(mix) { return hash }
+        return Array(name.utf8).withUnsafeBufferPointer(mix)
+    }
+}

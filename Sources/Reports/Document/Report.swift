@@ -1,0 +1,168 @@
+import CanonicalJSON
+import Catalogue
+import LedgerIntegrity
+import Projections
+
+/// A point-in-time report: a `LedgerView` plus what a reader needs beyond the projected state —
+/// a receipt saying exactly what it was derived from, each negotiation's open questions and the
+/// events since its last stage change — ready for the renderers (`ReportMarkdown`, `ReportJSON`,
+/// `ReportCSV`, `ReportHTML`).
+///
+/// Deterministic: the same view gives the same report (no wall clock unless `generatedAt` is given).
+public struct Report: Sendable {
+    /// What the report was derived from.
+    public struct Receipt: Sendable, Equatable {
+        /// The ledger's id.
+        public var ledgerID: String
+        /// The ledger's checkpoint origin.
+        public var origin: String
+        /// The last record the report is derived from (records 1…`throughSeq`; 0 for none).
+        public var throughSeq: UInt64
+        /// The RFC 6962 root of records 1…`throughSeq` (hex).
+        public var root: String
+        /// `recorded_at` of record `throughSeq`.
+        public var throughRecordedAt: String?
+        /// The transaction-time point asked for.
+        public var asOf: String?
+        /// The transaction-time point asked for, as a seq.
+        public var asOfSeq: UInt64?
+        /// The valid-time point asked for.
+        public var validAt: String?
+        /// The negotiation shown (all when nil).
+        public var negotiation: String?
+        /// Events in view known at the transaction-time point.
+        public var eventsKnown: Int
+        /// Of those, the events folded (within the valid-time cut).
+        public var eventsFolded: Int
+        /// The event catalogue's `catalogue_version`.
+        public var catalogueVersion: String
+        /// When the report was generated, only when asked for (`--generated-at`).
+        public var generatedAt: String?
+    }
+
+    /// Something the record leaves unsettled.
+    public struct OpenQuestion: Sendable, Equatable {
+        /// `no-comment`, `contradiction`, `retracted-claim`, `range-not-agreed`, `term-not-agreed`,
+        /// `unconfirmed-stage`, `illegal-stage` or `differing-reports`.
+        public var kind: String
+        /// One sentence.
+        public var text: String
+        /// The records it is about.
+        public var seqs: [UInt64]
+    }
+
+    /// One negotiation with what the report adds to it.
+    public struct NegotiationSection: Sendable {
+        /// The projected negotiation.
+        public var negotiation: NegotiationState
+        /// The parties its events name (sorted): their financial facts are shown with it.
+        public var namedParties: [String]
+        /// The events about it (its own and their corrections), in seq order.
+        public var events: [ProjectedEvent]
+        /// The current stage's step (nil before any).
+        public var lastStageStep: StageStep?
+        /// Its events after that step in valid time (ties by seq), oldest first.
+        public var sinceLastStageStep: [ProjectedEvent]
+        /// What is unsettled.
+        public var openQuestions: [OpenQuestion]
+    }
+
+    /// A note on sources or dates (`meta.source.note`, `meta.time_note`) and the records it is on.
+    public struct Note: Sendable, Equatable {
+        /// The note.
+        public var text: String
+        /// The records carrying it.
+        public var seqs: [UInt64]
+    }
+
+    /// The receipt.
+    public var receipt: Receipt
+    /// The projected state in view.
+    public var state: LedgerState
+    /// The events in view, folded, in seq order.
+    public var events: [ProjectedEvent]
+    /// The negotiations in view, by id.
+    public var negotiations: [NegotiationSection]
+    /// Notes on sources and dates.
+    public var notes: [Note]
+
+    /// Builds the report of a view.
+    ///
+    /// - Parameters:
+    ///   - view: The view.
+    ///   - generatedAt: The generation time to print, if wanted (RFC 3339).
+    public init(view: LedgerView, generatedAt: String? = nil) {
+        let query = view.query
+        receipt = Receipt(
+            ledgerID: view.ledgerID, origin: view.origin, throughSeq: view.throughSeq, root: view.root,
+            throughRecordedAt: view.throughRecordedAt, asOf: query.asOf?.description, asOfSeq: query.asOfSeq,
+            validAt: query.validAt?.description, negotiation: query.negotiation, eventsKnown: view.knownEventCount,
+            eventsFolded: view.events.count, catalogueVersion: Self.catalogueVersion, generatedAt: generatedAt)
+        state = view.state
+        events = view.events
+        let state = view.state
+        var byNegotiation: [String: [ProjectedEvent]] = [:]
+        var byID: [String: ProjectedEvent] = [:]
+        for event in view.events { byID[event.id] = event }
+        for event in view.events {
+            if let id = Self.negotiationID(of: event, state: state, byID: byID) { byNegotiation[id, default: []].append(event) }
+        }
+        negotiations = state.negotiations.all.map { negotiation in
+            Self.section(negotiation, events: byNegotiation[negotiation.id] ?? [], state: state)
+        }
+        var order: [String] = []
+        var seqs: [String: [UInt64]] = [:]
+        for event in view.events {
+            let provenance = Provenance(meta: event.meta)
+            for note in [provenance.sourceNote, provenance.timeNote].compactMap({ $0 }) {
+                if seqs[note] == nil { order.append(note) }
+                seqs[note, default: []].append(event.seq)
+            }
+        }
+        notes = order.map { Note(text: $0, seqs: seqs[$0]!) }
+    }
+
+    /// The catalogue version built into this binary.
+    static let catalogueVersion: String = (try? EventCatalogue.loadDefault().catalogueVersion) ?? "unknown"
+
+    /// The negotiation an event is about: where its current data places it, or for a correction,
+    /// where the corrected event is.
+    static func negotiationID(of event: ProjectedEvent, state: LedgerState, byID: [String: ProjectedEvent], depth: Int = 0)
+        -> String?
+    {
+        let data = state.item(eventID: event.id)?.data ?? event.data
+        switch AggregateKey.of(type: event.type, stream: event.stream, data: data) {
+        case .negotiation(let id): return id
+        case .corrections:
+            guard depth < 8, let target = event.data["corrects"]?.stringValue, let corrected = byID[target] else { return nil }
+            return negotiationID(of: corrected, state: state, byID: byID, depth: depth + 1)
+        default: return nil
+        }
+    }
+
+    /// The current data of an event (corrections merged), or its data as recorded.
+    func data(of event: ProjectedEvent) -> JSONValue { state.item(eventID: event.id)?.data ?? event.data }
+
+    private static func section(_ negotiation: NegotiationState, events: [ProjectedEvent], state: LedgerState)
+        -> NegotiationSection
+    {
+        var named: Set<String> = []
+        for event in events {
+            named.formUnion(AggregateKey.namedParties(in: state.item(eventID: event.id)?.data ?? event.data))
+        }
+        let last = negotiation.stageHistory.last
+        var since: [ProjectedEvent] = []
+        if let last {
+            let mark = last.record.source
+            since = events.filter { event in
+                event.seq != mark.seq
+                    && (event.effectiveAt > mark.effectiveAt || (event.effectiveAt == mark.effectiveAt && event.seq > mark.seq))
+            }.sorted { ($0.effectiveAt, $0.seq) < ($1.effectiveAt, $1.seq) }
+        }
+        return NegotiationSection(
+            negotiation: negotiation, namedParties: named.sorted(), events: events, lastStageStep: last,
+            sinceLastStageStep: since,
+            openQuestions: OpenQuestions.of(negotiation, parties: named.sorted(), state: state))
+    }
+}
+

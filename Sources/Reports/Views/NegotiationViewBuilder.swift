@@ -1,0 +1,313 @@
+import CanonicalJSON
+import LZ4Codec
+import LedgerIntegrity
+import LedgerStore
+import Projections
+
+/// Gathers the records that can affect one negotiation, folds them, and restricts the result to
+/// that negotiation (see `LedgerViews`).
+struct NegotiationViewBuilder {
+    let tape: LedgerTape
+    let cut: Cut
+    let query: ReportQuery
+    let negotiation: String
+    private var catalog: SnapshotCatalog?
+    private let decoder: LZ4FrameDecoder
+
+    /// A section of a snapshot failed while being read.
+    private struct SectionFailure: Error {
+        var seq: UInt64
+        var problem: SnapshotProblem
+    }
+
+    init(tape: LedgerTape, cut: Cut, query: ReportQuery, negotiation: String) throws {
+        self.tape = tape
+        self.cut = cut
+        self.query = query
+        self.negotiation = negotiation
+        catalog = query.useSnapshots ? try SnapshotCatalog(tape: tape) : nil
+        do { decoder = try LZ4FrameDecoder() } catch { throw LedgerError(.io, error.description) }
+    }
+
+    /// Builds the view, retrying from an older snapshot (or none) when a snapshot section turns
+    /// out to be corrupt.
+    mutating func build() throws -> LedgerView {
+        while true {
+            let chain = cut.seq > 0 ? catalog?.chain(atOrBefore: cut.seq) : nil
+            do {
+                return try gather(from: chain)
+            } catch let failure as SectionFailure {
+                catalog?.reject(failure.seq, failure.problem)
+            }
+        }
+    }
+
+    private var warnings: [String] { catalog?.warnings ?? [] }
+
+    /// Collects the records from `chain` (if any) and the ledger after it, folds and restricts them.
+    private func gather(from chain: SnapshotChain?) throws -> LedgerView {
+        let start = chain?.seq ?? 0
+        var loaded: [UInt64: ProjectedEvent] = [:]
+        var loadedKeys: Set<AggregateKey> = []
+        var negotiations: Set<String> = [negotiation]
+        var parties: Set<String> = []
+        var tail = TailScan(first: start + 1, last: cut.seq, frontier: cut.root == nil ? (chain?.frontier ?? MerkleFrontier()) : nil)
+        while true {
+            if let chain {
+                var wanted: [AggregateKey] = [.registrations, .corrections]
+                wanted += negotiations.sorted().map { .negotiation($0) }
+                wanted += parties.sorted().flatMap { [AggregateKey.party($0), .financials($0)] }
+                for key in wanted where !loadedKeys.contains(key) {
+                    loadedKeys.insert(key)
+                    for link in chain.links {
+                        guard let section = link.section(key) else { continue }
+                        try read(section, of: link, into: &loaded)
+                    }
+                }
+            }
+            try tail.scan(tape: tape, negotiations: negotiations, parties: parties, loaded: &loaded)
+            let (moreNegotiations, moreParties) = Self.closure(of: loaded, negotiations: negotiations, viewed: negotiation)
+            if moreNegotiations.isSubset(of: negotiations) && moreParties.isSubset(of: parties) { break }
+            negotiations.formUnion(moreNegotiations)
+            parties.formUnion(moreParties)
+        }
+        // A correction after the snapshot may aim at a record that was not gathered: look for it
+        // after the snapshot; if it is older, only a full fold is sure to place it right.
+        let ids = Set(loaded.values.map(\.id))
+        let missing = Set(
+            loaded.values.filter { $0.seq > start && $0.type == "EventCorrected" }
+                .compactMap { $0.data["corrects"]?.stringValue }
+        ).subtracting(ids)
+        if !missing.isEmpty {
+            try tail.find(ids: missing, tape: tape, loaded: &loaded)
+            if !Set(loaded.values.map(\.id)).isSuperset(of: missing) {
+                var view = try LedgerViews.foldAll(tape: tape, cut: cut, query: query, restrictTo: negotiation)
+                view.warnings = warnings
+                return view
+            }
+        }
+        let root = cut.root ?? tail.frontier!.root.hexString
+        return try Self.finish(
+            candidates: loaded.values.sorted { $0.seq < $1.seq }, negotiation: negotiation, cut: cut, query: query,
+            root: root, tape: tape, snapshotSeq: start, warnings: warnings)
+    }
+
+    /// Parses the lines of one snapshot section into `loaded`.
+    private func read(_ section: SnapshotHeader.Section, of link: SnapshotFile, into loaded: inout [UInt64: ProjectedEvent])
+        throws
+    {
+        do {
+            try link.forEachLine(in: section, decoder: decoder) { line in
+                let event: ProjectedEvent
+                do { event = try ProjectedEvent(line: line) } catch {
+                    throw SnapshotProblem("a record in section \(section.key.text) does not parse: \(error)")
+                }
+                guard event.seq <= link.header.seq else {
+                    throw SnapshotProblem("section \(section.key.text) holds seq \(event.seq), after the snapshot's seq")
+                }
+                if loaded[event.seq] == nil { loaded[event.seq] = event }
+            }
+        } catch let problem as SnapshotProblem {
+            throw SectionFailure(seq: link.header.seq, problem: problem)
+        }
+    }
+
+    /// The negotiations and parties the gathered records say are needed as well: negotiations that
+    /// events written to a viewed negotiation's stream belong to, and parties the viewed
+    /// negotiation's events (or any correction) name.
+    static func closure(of loaded: [UInt64: ProjectedEvent], negotiations: Set<String>, viewed: String) -> (
+        negotiations: Set<String>, parties: Set<String>
+    ) {
+        var moreNegotiations: Set<String> = []
+        var moreParties: Set<String> = []
+        var byID: [String: ProjectedEvent]?
+        for event in loaded.values {
+            let key = AggregateKey.of(type: event.type, stream: event.stream, data: event.data)
+            if let streamNegotiation = AggregateKey.suffix(of: event.stream, kind: "negotiation"),
+                negotiations.contains(streamNegotiation), case .negotiation(let other) = key
+            {
+                moreNegotiations.insert(other)
+            }
+            if key == .negotiation(viewed) { moreParties.formUnion(AggregateKey.namedParties(in: event.data)) }
+            if event.type == "EventCorrected" {
+                if byID == nil { byID = Dictionary(loaded.values.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }) }
+                moreParties.formUnion(AggregateKey.namedParties(in: event.data["changes"] ?? .null))
+                if let target = event.data["corrects"]?.stringValue, let corrected = byID?[target] {
+                    moreParties.formUnion(AggregateKey.namedParties(in: corrected.data))
+                }
+            }
+        }
+        return (moreNegotiations, moreParties)
+    }
+
+    /// Folds the gathered records and keeps the negotiation's view.
+    ///
+    /// - Parameter candidates: Every record that may be in view, known at the cut, in seq order.
+    static func finish(
+        candidates: [ProjectedEvent], negotiation: String, cut: Cut, query: ReportQuery, root: String, tape: LedgerTape,
+        snapshotSeq: UInt64, warnings: [String]
+    ) throws -> LedgerView {
+        var state = LedgerState()
+        for event in candidates where query.validAt.map({ event.effectiveAt <= $0 }) ?? true { state.apply(event) }
+        let membership = ViewMembership(negotiation: negotiation, state: state, candidates: candidates, validAt: query.validAt)
+        let known = candidates.filter { membership.contains($0) }
+        let folded = known.filter { event in query.validAt.map { event.effectiveAt <= $0 } ?? true }
+        guard !known.isEmpty else {
+            throw LedgerError(.notFound, "no records about negotiation \(negotiation)\(cut.phrase)")
+        }
+        if let validAt = query.validAt, folded.isEmpty {
+            let earliest = known.min { $0.effectiveAt < $1.effectiveAt }!
+            throw LedgerError(
+                .invalidInput,
+                "--valid-at \(validAt) is before the earliest effective_at (\(earliest.effectiveAtText)) of the \(known.count) records about negotiation \(negotiation) known\(cut.phrase); nothing was true yet"
+            )
+        }
+        return LedgerView(
+            query: query, ledgerID: tape.manifest.ledgerID, origin: tape.manifest.origin, throughSeq: cut.seq,
+            throughRecordedAt: cut.recordedAt, root: root, state: state.restricted(toStream: "negotiation/" + negotiation),
+            events: folded, knownEventCount: known.count, snapshotSeq: snapshotSeq, warnings: warnings)
+    }
+}
+
+/// Which events belong to a negotiation's view: its own events (placed by their current,
+/// corrected data), everything written to its stream, the registrations, people, ownership and
+/// financial facts of the parties it names, and the corrections of any of those.
+struct ViewMembership {
+    let negotiation: String
+    let stream: String
+    let state: LedgerState
+    private let byID: [String: ProjectedEvent]
+    /// The parties the negotiation's folded events name.
+    let parties: Set<String>
+
+    init(negotiation: String, state: LedgerState, candidates: [ProjectedEvent], validAt: Timestamp?) {
+        self.negotiation = negotiation
+        stream = "negotiation/" + negotiation
+        self.state = state
+        byID = Dictionary(candidates.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var parties: Set<String> = []
+        for event in candidates where validAt.map({ event.effectiveAt <= $0 }) ?? true {
+            let data = state.item(eventID: event.id)?.data ?? event.data
+            if AggregateKey.of(type: event.type, stream: event.stream, data: data) == .negotiation(negotiation) {
+                parties.formUnion(AggregateKey.namedParties(in: data))
+            }
+        }
+        self.parties = parties
+    }
+
+    /// Whether `event` is in view.
+    func contains(_ event: ProjectedEvent, depth: Int = 0) -> Bool {
+        if event.stream == stream { return true }
+        let data = state.item(eventID: event.id)?.data ?? event.data
+        switch AggregateKey.of(type: event.type, stream: event.stream, data: data) {
+        case .negotiation(let id): return id == negotiation
+        case .registrations:
+            return parties.contains(data["party_id"]?.stringValue ?? AggregateKey.suffix(of: event.stream, kind: "party") ?? "")
+        case .party(let party), .financials(let party): return parties.contains(party)
+        case .corrections:
+            guard depth < 8, let target = event.data["corrects"]?.stringValue, let corrected = byID[target] else { return false }
+            return contains(corrected, depth: depth + 1)
+        case .other: return false
+        }
+    }
+}
+
+/// The records after the snapshot, looked at line by line: parsed only when they may matter.
+struct TailScan {
+    let first: UInt64
+    let last: UInt64
+    /// The Merkle frontier, extended over the tail when the root at the cut must be computed.
+    var frontier: MerkleFrontier?
+    private var scanned = false
+    private var scannedNegotiations: Set<String> = []
+    private var appliedParties: Set<String> = []
+    /// Lines of party types that named no party wanted yet.
+    private var pending: [(seq: UInt64, line: [UInt8])] = []
+
+    init(first: UInt64, last: UInt64, frontier: MerkleFrontier?) {
+        self.first = first
+        self.last = last
+        self.frontier = frontier
+    }
+
+    private static let alwaysParsed: [[UInt8]] = [Array("PartyRegistered".utf8), Array("EventCorrected".utf8)]
+    private static let partyTypes: [[UInt8]] = AggregateKey.partyTypes.sorted().map { Array($0.utf8) }
+
+    private static func partyNeedles(_ parties: Set<String>) -> [[UInt8]] {
+        parties.sorted().flatMap { party -> [[UInt8]] in
+            let escaped = RecordLine.escaped(party)
+            return [[0x22] + escaped + [0x22], Array("party/".utf8) + escaped + [0x22]]
+        }
+    }
+
+    /// Scans the tail for what is wanted and not yet looked for.
+    mutating func scan(
+        tape: LedgerTape, negotiations: Set<String>, parties: Set<String>, loaded: inout [UInt64: ProjectedEvent]
+    ) throws {
+        guard first <= last else { return }
+        let newNegotiations = negotiations.subtracting(scannedNegotiations)
+        if !scanned || !newNegotiations.isEmpty {
+            let negotiationNeedles = newNegotiations.sorted().map(RecordLine.escaped)
+            let partyNeedles = Self.partyNeedles(parties)
+            let firstPass = !scanned
+            var found: [ProjectedEvent] = []
+            var pending = self.pending
+            var frontier = self.frontier
+            try tape.forEachLine(from: first, through: last) { seq, line in
+                if firstPass && frontier != nil { frontier!.append(leafHash: RFC6962.leafHash(line)) }
+                if loaded[seq] != nil { return }
+                if negotiationNeedles.contains(where: { RecordLine.contains(line, $0) }) {
+                    found.append(try ProjectedEvent(line: line))
+                    return
+                }
+                guard firstPass else { return }
+                guard let (type, _) = RecordLine.typeAndStream(line) else {
+                    found.append(try ProjectedEvent(line: line))
+                    return
+                }
+                if Self.alwaysParsed.contains(where: { RecordLine.equals(type, $0) }) {
+                    found.append(try ProjectedEvent(line: line))
+                } else if Self.partyTypes.contains(where: { RecordLine.equals(type, $0) }) {
+                    if partyNeedles.contains(where: { RecordLine.contains(line, $0) }) {
+                        found.append(try ProjectedEvent(line: line))
+                    } else {
+                        pending.append((seq, Array(line)))
+                    }
+                }
+            }
+            for event in found where loaded[event.seq] == nil { loaded[event.seq] = event }
+            self.pending = pending
+            self.frontier = frontier
+            if firstPass { appliedParties = parties }
+            scanned = true
+            scannedNegotiations.formUnion(newNegotiations)
+        }
+        let newParties = parties.subtracting(appliedParties)
+        guard !newParties.isEmpty else { return }
+        let needles = Self.partyNeedles(newParties)
+        var kept: [(seq: UInt64, line: [UInt8])] = []
+        for entry in pending {
+            let matches = entry.line.withUnsafeBytes { raw in needles.contains { RecordLine.contains(raw, $0) } }
+            if matches {
+                if loaded[entry.seq] == nil { loaded[entry.seq] = try ProjectedEvent(line: entry.line) }
+            } else {
+                kept.append(entry)
+            }
+        }
+        pending = kept
+        appliedParties.formUnion(newParties)
+    }
+
+    /// Parses the tail records with the given event ids.
+    func find(ids: Set<String>, tape: LedgerTape, loaded: inout [UInt64: ProjectedEvent]) throws {
+        guard first <= last else { return }
+        let needles = ids.sorted().map { Array(#""id":""#.utf8) + RecordLine.escaped($0) + [0x22] }
+        var found: [ProjectedEvent] = []
+        try tape.forEachLine(from: first, through: last) { seq, line in
+            guard loaded[seq] == nil, needles.contains(where: { RecordLine.contains(line, $0) }) else { return }
+            let event = try ProjectedEvent(line: line)
+            if ids.contains(event.id) { found.append(event) }
+        }
+        for event in found { loaded[event.seq] = event }
+    }
+}
