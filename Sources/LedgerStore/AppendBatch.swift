@@ -202,10 +202,13 @@ public final class AppendBatch {
         guard lineProblems.isEmpty, let streamName, let typeName, let data, let effective, let stream, let type else {
             return .invalid(lineProblems)
         }
+        // An absent meta is recorded as `{}`, so it is validated as `{}`.
         let verdict: Result<Int64, ValidationProblems> = out.withUnsafeBytes { raw in
-            validator.validate(
-                type: typeName, schema: schema, data: UnsafeRawBufferPointer(rebasing: raw[data]),
-                meta: meta.map { UnsafeRawBufferPointer(rebasing: raw[$0]) } ?? UnsafeRawBufferPointer(start: nil, count: 0))
+            emptyObject.withUnsafeBytes { empty in
+                validator.validate(
+                    type: typeName, schema: schema, data: UnsafeRawBufferPointer(rebasing: raw[data]),
+                    meta: meta.map { UnsafeRawBufferPointer(rebasing: raw[$0]) } ?? empty)
+            }
         }
         switch verdict {
         case .success(let version):

@@ -103,3 +103,28 @@ import Testing
         }
     }
 }
+
+@Suite struct CatalogueAppendTests {
+    @Test func validatedAppendWithoutMetaAndSchemaErrorsNameTheField() throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            let ok = try Parley.run([
+                "append", "--ledger", ledger, "--stream", "party/zil", "--type", "PartyRegistered", "--data",
+                #"{"party_id":"zil","name":"ZIL","kind":"manufacturer","country":"RU","aliases":[]}"#,
+            ])
+            #expect(ok.status == 0, "\(ok.stderrText)")
+            let before = DirectorySnapshot.take(ledger)
+            let bad = try Parley.run(
+                ["append", "--ledger", ledger, "--file", "-"],
+                input: Data(
+                    (#"{"stream":"party/faw","type":"PartyRegistered","effective_at":"2005-01-01T00:00:00Z","data":{"party_id":"faw","name":"FAW","kind":"carmaker"}}"#
+                        + "\n"
+                        + #"{"stream":"party/faw","type":"NoSuchType","effective_at":"2005-01-01T00:00:00Z","data":{}}"#).utf8))
+            #expect(bad.status == 2)
+            #expect(bad.stderrText.contains("line 1: data.kind:"), "\(bad.stderrText)")
+            #expect(bad.stderrText.contains("line 2: type:"), "\(bad.stderrText)")
+            #expect(DirectorySnapshot.take(ledger) == before)
+        }
+    }
+}

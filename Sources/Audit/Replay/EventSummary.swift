@@ -22,8 +22,8 @@ struct EventSummary {
             let details = [text("kind"), text("country")].compactMap { $0 }.joined(separator: ", ")
             return "party \(text("party_id") ?? "?"): \(text("name") ?? "?")" + (details.isEmpty ? "" : " (\(details))")
         case "OwnershipRecorded":
-            let share = text("share_percent").map { " \($0)%" } ?? ""
-            return "\(text("owner") ?? "?") \(text("relation") ?? "owns")\(share) of \(text("owned") ?? "?")"
+            let share = text("share_percent").map { " \($0)% of" } ?? ""
+            return "\(text("owner") ?? "?") \(text("relation") ?? "owns")\(share) \(text("owned") ?? "?")"
         case "RoleAssigned":
             let person = data["person"]?["name"]?.stringValue ?? data["person"]?.stringValue ?? "?"
             return "\(person) is \(text("role") ?? "?") at \(text("party") ?? "?")"

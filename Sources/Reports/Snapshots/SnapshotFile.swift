@@ -67,6 +67,25 @@ final class SnapshotFile {
         }
     }
 
+    /// A decoder for snapshot frames.
+    static func makeDecoder() throws -> LZ4FrameDecoder {
+        do { return try LZ4FrameDecoder() } catch { throw LedgerError(.io, error.description) }
+    }
+
+    /// The record lines of every section, by key (each line ends with a newline).
+    func allSections(decoder: LZ4FrameDecoder) throws -> [AggregateKey: [UInt8]] {
+        var sections: [AggregateKey: [UInt8]] = [:]
+        for section in header.sections {
+            var content: [UInt8] = []
+            try forEachLine(in: section, decoder: decoder) { line in
+                content.append(contentsOf: line)
+                content.append(0x0A)
+            }
+            sections[section.key] = content
+        }
+        return sections
+    }
+
     /// The section for `key`, if the snapshot has one.
     func section(_ key: AggregateKey) -> SnapshotHeader.Section? {
         var low = 0

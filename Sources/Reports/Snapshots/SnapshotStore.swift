@@ -134,7 +134,6 @@ struct SnapshotWriter {
     /// Accumulates one snapshot's sections.
     private struct Pending {
         var sections: [AggregateKey: [UInt8]] = [:]
-        var counts: [AggregateKey: Int] = [:]
         /// Copies of corrected events, by seq.
         var corrected: [UInt64: [UInt8]] = [:]
         /// This snapshot's lines by event id (to copy corrected events).
@@ -145,7 +144,6 @@ struct SnapshotWriter {
         mutating func add(_ line: UnsafeRawBufferPointer, under key: AggregateKey) {
             sections[key, default: []].append(contentsOf: line)
             sections[key]!.append(0x0A)
-            counts[key, default: 0] += 1
         }
     }
 
@@ -183,9 +181,11 @@ struct SnapshotWriter {
             for corrected in pending.corrected.keys.sorted() {
                 pending.corrected[corrected]!.withUnsafeBytes { pending.add($0, under: .corrections) }
             }
-            let file = try Self.encode(
-                pending, seq: seq, root: marker.root.hexString, ledgerID: tape.manifest.ledgerID, previousSeq: previousSeq,
-                previousRoot: previousRoot, committedAt: marker.committedAt, frontier: frontier)
+            let header = SnapshotHeader(
+                seq: seq, root: marker.root.hexString, ledgerID: tape.manifest.ledgerID, previousSeq: previousSeq,
+                previousRoot: previousRoot, committedAt: marker.committedAt, frontier: frontier.nodes.map(\.hexString),
+                sections: [])
+            let file = try Self.encode(header, sections: pending.sections)
             let path = tape.layout.snapshots + "/" + SnapshotFile.name(seq: seq)
             try FileSystem.writeAtomically(file, to: path, durable: false)
             written.append(
@@ -210,27 +210,24 @@ struct SnapshotWriter {
         return found
     }
 
-    /// The bytes of a snapshot file.
-    private static func encode(
-        _ pending: Pending, seq: UInt64, root: String, ledgerID: String, previousSeq: UInt64, previousRoot: String,
-        committedAt: String, frontier: MerkleFrontier
-    ) throws -> [UInt8] {
+    /// The bytes of a snapshot file: `header` (its section table filled in here), then one LZ4
+    /// frame per section, sections sorted by key.
+    static func encode(_ header: SnapshotHeader, sections content: [AggregateKey: [UInt8]]) throws -> [UInt8] {
         var body: [UInt8] = []
         var sections: [SnapshotHeader.Section] = []
-        for key in pending.sections.keys.sorted() {
+        for key in content.keys.sorted() {
             let start = body.count
-            let content = pending.sections[key]!
+            let lines = content[key]!
             do {
-                body += try LZ4FrameEncoder.frame(of: content, blockSize: content.count > 65536 ? .large : .small)
+                body += try LZ4FrameEncoder.frame(of: lines, blockSize: lines.count > 65536 ? .large : .small)
             } catch {
                 throw LedgerError(.io, "cannot compress snapshot section \(key.text): \(error)")
             }
-            sections.append(
-                SnapshotHeader.Section(key: key, offset: start, length: body.count - start, records: pending.counts[key]!))
+            let records = lines.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            sections.append(SnapshotHeader.Section(key: key, offset: start, length: body.count - start, records: records))
         }
-        let header = SnapshotHeader(
-            seq: seq, root: root, ledgerID: ledgerID, previousSeq: previousSeq, previousRoot: previousRoot,
-            committedAt: committedAt, frontier: frontier.nodes.map(\.hexString), sections: sections)
+        var header = header
+        header.sections = sections
         var file: [UInt8]
         do { file = try LZ4FrameEncoder.frame(of: header.line, blockSize: .small) } catch {
             throw LedgerError(.io, "cannot compress the snapshot header: \(error)")
