@@ -36,7 +36,10 @@ public final class LZ4FrameDecoder {
     ) throws(LZ4Error) {
         LZ4F_resetDecompressionContext(context)
         var consumedTotal = 0
-        var chunk = max(expectedSize ?? 0, 64 * 1024)
+        // LZ4 expands at most ~255:1, so a header may not make us reserve more than that bound
+        // (a forged content size must not turn into a giant allocation).
+        let bound = frame.count * 255 + 64 * 1024
+        var chunk = max(min(expectedSize ?? 0, bound), 64 * 1024)
         while true {
             let start = output.count
             output.append(contentsOf: repeatElement(0, count: chunk))
@@ -64,7 +67,9 @@ public final class LZ4FrameDecoder {
             if consumed == 0 && produced == 0 {
                 throw LZ4Error("lz4 frame is truncated", offset: consumedTotal)
             }
-            chunk = max(chunk, 64 * 1024)
+            if output.count > bound {
+                throw LZ4Error("lz4 frame expands beyond any valid ratio", offset: consumedTotal)
+            }
         }
     }
 }

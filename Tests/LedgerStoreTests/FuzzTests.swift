@@ -427,7 +427,8 @@ enum FuzzChecks {
         do {
             let reader = try LedgerReader(path: directory)
             try reader.forEachRecord(from: LedgerReader.start(fromSeq: 1)) { seq, line in
-                let original: [UInt8]? = seq >= 1 && seq <= UInt64(corpus.records.count) ? corpus.records[Int(seq) - 1] : extra[seq]
+                let original: [UInt8]? =
+                    extra[seq] ?? (seq >= 1 && seq <= UInt64(corpus.records.count) ? corpus.records[Int(seq) - 1] : nil)
                 guard let original, line.elementsEqual(original) else {
                     findings.fail("\(label): LedgerReader returned a record for seq \(seq) that is not the original")
                     return false

@@ -86,6 +86,24 @@ enum ReportsFixture {
         }
     }
 
+    /// Expects two texts to be equal; on a difference, records where (not both texts in full).
+    static func expectSame(
+        _ actual: String, _ expected: String, _ context: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        guard actual != expected else { return }
+        let a = Array(actual.utf8)
+        let b = Array(expected.utf8)
+        var index = 0
+        while index < min(a.count, b.count) && a[index] == b[index] { index += 1 }
+        let start = max(0, index - 120)
+        func excerpt(_ bytes: [UInt8]) -> String {
+            String(decoding: bytes[start..<min(bytes.count, index + 200)], as: UTF8.self)
+        }
+        Issue.record(
+            "\(context): differs at byte \(index) of \(a.count)/\(b.count)\n  got:      …\(excerpt(a))\n  expected: …\(excerpt(b))",
+            sourceLocation: sourceLocation)
+    }
+
     /// A report built in-process.
     static func report(_ ledger: String, _ query: ReportQuery) throws -> Report {
         Report(view: try LedgerViews.load(ledgerAt: ledger, query: query))

@@ -47,7 +47,7 @@ enum DiffEntities {
 
     /// The aggregate an event belongs to (for attributing derived changes).
     static func aggregate(of event: ProjectedEvent, report: Report, byID: [String: ProjectedEvent]) -> String {
-        if let negotiation = Report.negotiationID(of: event, state: report.state, byID: byID) { return "negotiation/" + negotiation }
+        if let negotiation = report.negotiationID(of: event) { return "negotiation/" + negotiation }
         let data = report.data(of: event)
         switch AggregateKey.of(type: event.type, stream: event.stream, data: data) {
         case .registrations:
@@ -209,7 +209,7 @@ enum DiffEntities {
         var byID: [String: ProjectedEvent] = [:]
         if !state.corrections.isEmpty { for event in report.events { byID[event.id] = event } }
         for note in state.corrections {
-            let value = ReportJSON.correction(note, state: state)
+            let value = ReportJSON.correction(note, report: report)
             let event = byID[note.source.id]
             add(
                 "correction/\(note.source.id)", group: "corrections", label: "correction seq \(note.source.seq)", value: value,

@@ -136,19 +136,40 @@ public struct StateDiff: Sendable {
         case .time(let time) where validTime: fromIsEmpty = !toView.events.contains { $0.effectiveAt <= time }
         default: break
         }
-        if fromIsEmpty {
+        if !fromIsEmpty {
+            do {
+                fromView = try LedgerViews.load(ledgerAt: path, query: try query(from), now: now)
+            } catch let error as LedgerError where error.code == .notFound && negotiation != nil {
+                fromIsEmpty = true  // the negotiation had no records yet at the earlier point
+                fromView = toView
+            }
+        } else {
             fromView = toView
+        }
+        if fromIsEmpty {
             fromView.query = (try? query(from)) ?? ReportQuery(asOfSeq: 0, negotiation: negotiation)
             fromView.state = LedgerState()
             fromView.events = []
             fromView.knownEventCount = 0
+            fromView.corrections = CorrectionIndex()
             if !validTime {
-                fromView.throughSeq = 0
-                fromView.throughRecordedAt = nil
-                fromView.root = RFC6962.emptyRoot.hexString
+                switch from {
+                case .seq(let seq) where seq > 0:
+                    let cut = try Cut(tape: try LedgerTape(path: path), query: ReportQuery(asOfSeq: seq), now: now)
+                    fromView.throughSeq = cut.seq
+                    fromView.throughRecordedAt = cut.recordedAt
+                    fromView.root = try cut.root ?? LedgerViews.root(ledgerAt: path, through: seq)
+                case .time(let time):
+                    let cut = try Cut(tape: try LedgerTape(path: path), query: ReportQuery(asOf: time), now: now)
+                    fromView.throughSeq = cut.seq
+                    fromView.throughRecordedAt = cut.recordedAt
+                    fromView.root = try cut.root ?? LedgerViews.root(ledgerAt: path, through: cut.seq)
+                default:
+                    fromView.throughSeq = 0
+                    fromView.throughRecordedAt = nil
+                    fromView.root = RFC6962.emptyRoot.hexString
+                }
             }
-        } else {
-            fromView = try LedgerViews.load(ledgerAt: path, query: try query(from), now: now)
         }
         if validTime {
             if case .time(let a) = from, case .time(let b) = to, a > b {

@@ -76,7 +76,7 @@ enum EventSummary {
             return "\(name("party")) \(string("metric") ?? "?") \(period): \(value)"
         case "EventCorrected":
             let target = string("corrects") ?? "?"
-            let targetSeq = report.state.item(eventID: target).map { "seq \($0.source.seq)" } ?? target
+            let targetSeq = report.corrections.targets[target].map { "seq \($0.seq)" } ?? target
             let changes = (data["changes"]?.objectValue ?? [:]).keys.sorted()
                 .map { "\($0) → \(ReportText.phrase(data["changes"]?[$0]))" }
             return "corrects \(targetSeq): \(changes.joined(separator: "; "))"

@@ -85,6 +85,8 @@ public struct Report: Sendable {
     public var negotiations: [NegotiationSection]
     /// Notes on sources and dates.
     public var notes: [Note]
+    /// The corrections that applied, and each corrected event's current data.
+    let corrections: CorrectionIndex
 
     /// Builds the report of a view.
     ///
@@ -100,15 +102,19 @@ public struct Report: Sendable {
             eventsFolded: view.events.count, catalogueVersion: Self.catalogueVersion, generatedAt: generatedAt)
         state = view.state
         events = view.events
+        corrections = view.corrections
         let state = view.state
+        let corrections = view.corrections
         var byNegotiation: [String: [ProjectedEvent]] = [:]
         var byID: [String: ProjectedEvent] = [:]
         for event in view.events { byID[event.id] = event }
         for event in view.events {
-            if let id = Self.negotiationID(of: event, state: state, byID: byID) { byNegotiation[id, default: []].append(event) }
+            if let id = Self.negotiationID(of: event, corrections: corrections, byID: byID) {
+                byNegotiation[id, default: []].append(event)
+            }
         }
         negotiations = state.negotiations.all.map { negotiation in
-            Self.section(negotiation, events: byNegotiation[negotiation.id] ?? [], state: state)
+            Self.section(negotiation, events: byNegotiation[negotiation.id] ?? [], state: state, corrections: corrections)
         }
         var order: [String] = []
         var seqs: [String: [UInt64]] = [:]
@@ -123,32 +129,48 @@ public struct Report: Sendable {
     }
 
     /// The catalogue version built into this binary.
-    static let catalogueVersion: String = (try? EventCatalogue.loadDefault().catalogueVersion) ?? "unknown"
+    /// (Read from the embedded `Events/catalogue.json` text; compiling the catalogue's schemas,
+    /// as `EventCatalogue.loadDefault()` does, would cost more than a small report.)
+    static let catalogueVersion: String = {
+        let text = EmbeddedCatalogue.catalogueJSON
+        guard let value = try? JSONValue(parsing: text), let version = value["catalogue_version"]?.stringValue else {
+            return (try? EventCatalogue.loadDefault().catalogueVersion) ?? "unknown"
+        }
+        return version
+    }()
 
     /// The negotiation an event is about: where its current data places it, or for a correction,
     /// where the corrected event is.
-    static func negotiationID(of event: ProjectedEvent, state: LedgerState, byID: [String: ProjectedEvent], depth: Int = 0)
-        -> String?
-    {
-        let data = state.item(eventID: event.id)?.data ?? event.data
+    static func negotiationID(
+        of event: ProjectedEvent, corrections: CorrectionIndex, byID: [String: ProjectedEvent], depth: Int = 0
+    ) -> String? {
+        let data = corrections.currentData(of: event)
         switch AggregateKey.of(type: event.type, stream: event.stream, data: data) {
         case .negotiation(let id): return id
         case .corrections:
             guard depth < 8, let target = event.data["corrects"]?.stringValue, let corrected = byID[target] else { return nil }
-            return negotiationID(of: corrected, state: state, byID: byID, depth: depth + 1)
+            return negotiationID(of: corrected, corrections: corrections, byID: byID, depth: depth + 1)
         default: return nil
         }
     }
 
     /// The current data of an event (corrections merged), or its data as recorded.
-    func data(of event: ProjectedEvent) -> JSONValue { state.item(eventID: event.id)?.data ?? event.data }
+    func data(of event: ProjectedEvent) -> JSONValue { corrections.currentData(of: event) }
 
-    private static func section(_ negotiation: NegotiationState, events: [ProjectedEvent], state: LedgerState)
-        -> NegotiationSection
-    {
+    /// The negotiation an event is about (see `negotiationID(of:corrections:byID:)`).
+    func negotiationID(of event: ProjectedEvent) -> String? {
+        guard event.type == "EventCorrected" else { return Self.negotiationID(of: event, corrections: corrections, byID: [:]) }
+        var byID: [String: ProjectedEvent] = [:]
+        if let target = event.data["corrects"]?.stringValue, let corrected = corrections.targets[target] { byID[target] = corrected }
+        return Self.negotiationID(of: event, corrections: corrections, byID: byID)
+    }
+
+    private static func section(
+        _ negotiation: NegotiationState, events: [ProjectedEvent], state: LedgerState, corrections: CorrectionIndex
+    ) -> NegotiationSection {
         var named: Set<String> = []
         for event in events {
-            named.formUnion(AggregateKey.namedParties(in: state.item(eventID: event.id)?.data ?? event.data))
+            named.formUnion(AggregateKey.namedParties(in: corrections.currentData(of: event)))
         }
         let last = negotiation.stageHistory.last
         var since: [ProjectedEvent] = []

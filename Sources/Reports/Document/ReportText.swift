@@ -161,7 +161,7 @@ enum ReportText {
             case "\\", "*", "_", "`", "|", "<", ">", "[", "]", "#", "~":
                 out.append("\\")
                 out.append(character)
-            case "\n", "\r": out.append(" ")
+            case "\n", "\r", "\r\n": out.append(" ")
             default: out.append(character)
             }
         }

@@ -57,19 +57,12 @@ enum RecordLine {
         return nil
     }
 
-    /// Whether `line` contains `needle` anywhere.
+    /// Whether `line` contains `needle` anywhere (glibc's `memmem`: two-way search, vectorised).
     static func contains(_ line: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
+        guard !needle.isEmpty else { return true }
         guard let base = line.baseAddress, line.count >= needle.count else { return false }
         return needle.withUnsafeBytes { pattern in
-            var start = 0
-            let last = line.count - needle.count
-            while start <= last {
-                guard let found = memchr(base + start, Int32(first), last - start + 1) else { return false }
-                if memcmp(found, pattern.baseAddress!, needle.count) == 0 { return true }
-                start = base.distance(to: UnsafeRawPointer(found)) + 1
-            }
-            return false
+            systemMemmem(base, line.count, pattern.baseAddress!, pattern.count) != nil
         }
     }
 
@@ -99,3 +92,10 @@ enum RecordLine {
         return out
     }
 }
+
+/// `memmem(3)`: in glibc and the BSD libc, but not exported by the Glibc module (it is a GNU
+/// extension behind `_GNU_SOURCE`), so it is bound by name.
+@_silgen_name("memmem")
+private func systemMemmem(
+    _ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int
+) -> UnsafeMutableRawPointer?

@@ -58,8 +58,6 @@ public enum ReportCSV {
     private static func flag(_ value: Bool) -> String { value ? "true" : "false" }
 
     static func events(_ report: Report) -> [[String]] {
-        var byID: [String: ProjectedEvent] = [:]
-        for event in report.events where event.type != "EventCorrected" { byID[event.id] = event }
         var rows = [[
             "seq", "event_id", "stream", "type", "negotiation", "effective_at", "recorded_at", "summary", "publication", "via",
             "attributed_to", "confidence", "illustrative",
@@ -68,7 +66,7 @@ public enum ReportCSV {
             let provenance = Provenance(meta: event.meta)
             rows.append([
                 String(event.seq), event.id, event.stream, event.type,
-                Report.negotiationID(of: event, state: report.state, byID: byID) ?? "", event.effectiveAtText,
+                report.negotiationID(of: event) ?? "", event.effectiveAtText,
                 event.recordedAtText, EventSummary.text(event, in: report), provenance.publication ?? "", provenance.via ?? "",
                 provenance.attributedTo ?? "", provenance.confidence ?? "", flag(provenance.isIllustrative),
             ])

@@ -531,14 +531,10 @@ private struct HTMLWriter {
         add("<ul>")
         for note in state.corrections {
             var text = "seq \(note.source.seq) (\(when(note.source))) corrects "
-            if let target = state.item(eventID: note.corrects), state.isApplied(note) {
-                text += "seq \(target.source.seq) (\(h(target.source.type))): "
-                var before = target.original ?? target.data
-                for applied in target.corrections {
-                    if applied.source.id == note.source.id { break }
-                    before = before.mergePatched(with: applied.changes)
-                }
-                let after = before.mergePatched(with: note.changes)
+            if let target = report.corrections.targets[note.corrects],
+                let (before, after) = report.corrections.dataAround(correction: note.source.id, of: target)
+            {
+                text += "seq \(target.seq) (\(h(target.type))): "
                 text += (note.changes.objectValue ?? [:]).keys.sorted().map { key in
                     "<code>\(h(key))</code> \(h(ReportText.phrase(before[key]))) → \(h(ReportText.phrase(after[key])))"
                 }.joined(separator: "; ")

@@ -68,7 +68,7 @@ public enum ReportJSON {
             "parties": .array(state.parties.all.map { party($0) }),
             "negotiations": .array(report.negotiations.map { negotiation($0, report: report) }),
             "financials": .array(state.financials.all.map { fact($0) }),
-            "corrections": .array(state.corrections.map { correction($0, state: state) }),
+            "corrections": .array(state.corrections.map { correction($0, report: report) }),
             "findings": .array(
                 state.findings.map { finding in
                     .object([
@@ -134,9 +134,7 @@ public enum ReportJSON {
     static func event(_ event: ProjectedEvent, report: Report) -> JSONValue {
         guard case .object(var members) = record(EventSource(event)) else { return .null }
         members["summary"] = .string(EventSummary.text(event, in: report))
-        var byID: [String: ProjectedEvent] = [:]
-        if event.type == "EventCorrected" { for known in report.events { byID[known.id] = known } }
-        members["negotiation"] = Report.negotiationID(of: event, state: report.state, byID: byID).map(JSONValue.string)
+        members["negotiation"] = report.negotiationID(of: event).map(JSONValue.string)
         return .object(members)
     }
 
@@ -383,19 +381,15 @@ public enum ReportJSON {
         return item(fact.record, fields)
     }
 
-    static func correction(_ note: CorrectionNote, state: LedgerState) -> JSONValue {
+    static func correction(_ note: CorrectionNote, report: Report) -> JSONValue {
+        let corrections = report.corrections
         var members: [String: JSONValue] = [
             "seq": int(note.source.seq), "event_id": .string(note.source.id), "corrects": .string(note.corrects),
-            "applied": .bool(state.isApplied(note)), "reason": .string(note.reason), "record": record(note.source),
+            "applied": .bool(corrections.isApplied(note.source.id)), "reason": .string(note.reason), "record": record(note.source),
         ]
         var changeList: [JSONValue] = []
-        if let target = state.item(eventID: note.corrects), state.isApplied(note) {
-            members["corrects_seq"] = int(target.source.seq)
-            var before = target.original ?? target.data
-            for applied in target.corrections {
-                if applied.source.id == note.source.id { break }
-                before = before.mergePatched(with: applied.changes)
-            }
+        if let target = corrections.targets[note.corrects], let (before, _) = corrections.dataAround(correction: note.source.id, of: target) {
+            members["corrects_seq"] = int(target.seq)
             changeList = changes(before, note.changes)
         } else {
             changeList = (note.changes.objectValue ?? [:]).keys.sorted().map { key in

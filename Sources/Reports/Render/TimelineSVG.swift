@@ -218,8 +218,8 @@ enum TimelineSVG {
         case "AssemblyPlanDrafted", "AssemblyPlanRevised": return data["plan_id"]?.stringValue.map { " \($0)" } ?? ""
         case "ClaimRetracted": return data["statement_id"]?.stringValue.map { " \($0)" } ?? ""
         case "EventCorrected":
-            let target = data["corrects"]?.stringValue.flatMap { report.state.item(eventID: $0) }
-            return target.map { " of \($0.source.seq)" } ?? ""
+            let target = data["corrects"]?.stringValue.flatMap { report.corrections.targets[$0] }
+            return target.map { " of \($0.seq)" } ?? ""
         default: return ""
         }
     }

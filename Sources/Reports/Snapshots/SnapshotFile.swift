@@ -4,8 +4,8 @@ import LedgerStore
 /// One snapshot file, mapped: its header, and its sections decoded on demand.
 ///
 /// The file is a concatenation of standard LZ4 frames (content checksums on): the header line,
-/// then one frame per section holding that aggregate's record lines in seq order, so
-/// `lz4 -dcm snapshots/<seq>.snap.lz4` prints the header line followed by the records.
+/// the section table, then one frame per section holding that aggregate's record lines in seq
+/// order, so `lz4 -dcm snapshots/<seq>.snap.lz4` prints the header line, the table, then the records.
 final class SnapshotFile {
     /// The file name, e.g. `00000000000000100000.snap.lz4`.
     let name: String
@@ -41,19 +41,16 @@ final class SnapshotFile {
     init(path: String, decoder: LZ4FrameDecoder) throws(SnapshotProblem) {
         name = String(path.split(separator: "/").last ?? "")
         do { file = try MappedFile(path: path) } catch { throw SnapshotProblem("cannot read it: \(error)") }
-        let first: FrameLayout
-        do { first = try FrameScanner.frame(in: file.bytes, at: 0) } catch {
-            throw SnapshotProblem("not an LZ4 frame stream: \(error.message)")
+        let headerRange = try Self.frame(in: file.bytes, at: 0, name: "header")
+        var header = try SnapshotHeader(parsing: try Self.decode(file.bytes, headerRange, decoder: decoder, name: "header"))
+        let tableRange = try Self.frame(in: file.bytes, at: headerRange.upperBound, name: "section table")
+        header.sections = try SnapshotHeader.sections(
+            parsing: try Self.decode(file.bytes, tableRange, decoder: decoder, name: "section table"))
+        guard header.sections.count == header.sectionCount else {
+            throw SnapshotProblem("the section table has \(header.sections.count) sections; the header says \(header.sectionCount)")
         }
-        guard case .data(let range, let size) = first else { throw SnapshotProblem("the first frame is not a data frame") }
-        var content: [UInt8] = []
-        do {
-            try decoder.decompressFrame(UnsafeRawBufferPointer(rebasing: file.bytes[range]), expectedSize: size, appendingTo: &content)
-        } catch {
-            throw SnapshotProblem("the header frame is corrupt (\(error.message))")
-        }
-        header = try SnapshotHeader(parsing: content)
-        bodyStart = range.upperBound
+        self.header = header
+        bodyStart = tableRange.upperBound
         guard Self.seq(ofName: name) == header.seq else {
             throw SnapshotProblem("the header says seq \(header.seq) but the file name says otherwise")
         }
@@ -65,6 +62,29 @@ final class SnapshotFile {
         guard bodyStart + expected == file.bytes.count else {
             throw SnapshotProblem("the file is \(file.bytes.count) bytes; its header accounts for \(bodyStart + expected)")
         }
+    }
+
+    /// The data frame at `offset`.
+    private static func frame(in bytes: UnsafeRawBufferPointer, at offset: Int, name: String) throws(SnapshotProblem) -> Range<Int> {
+        let frame: FrameLayout
+        do { frame = try FrameScanner.frame(in: bytes, at: offset) } catch {
+            throw SnapshotProblem("the \(name) is not an LZ4 frame (\(error.message))")
+        }
+        guard case .data(let range, _) = frame else { throw SnapshotProblem("the \(name) is not a data frame") }
+        return range
+    }
+
+    /// Decompresses one frame, checking its content checksum.
+    private static func decode(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, decoder: LZ4FrameDecoder, name: String)
+        throws(SnapshotProblem) -> [UInt8]
+    {
+        var content: [UInt8] = []
+        do {
+            try decoder.decompressFrame(UnsafeRawBufferPointer(rebasing: bytes[range]), expectedSize: nil, appendingTo: &content)
+        } catch {
+            throw SnapshotProblem("the \(name) frame is corrupt (\(error.message))")
+        }
+        return content
     }
 
     /// A decoder for snapshot frames.

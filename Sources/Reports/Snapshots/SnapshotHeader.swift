@@ -1,12 +1,14 @@
 import CanonicalJSON
 import LedgerIntegrity
 
-/// The first line of a snapshot file: which records it covers, the RFC 6962 root it is tagged
-/// with, and where each aggregate's records are in the file.
+/// The head of a snapshot file: which records it covers, the RFC 6962 root it is tagged with,
+/// and where each aggregate's records are in the file.
 ///
-/// Canonical JSON, one line:
-/// `{"committed_at","format":1,"frontier":[hex…],"ledger_id","previous":{"root","seq"},"records",`
-/// `"root","sections":[{"key","length","offset","records"}],"seq"}`.
+/// Two LZ4 frames. The header line, canonical JSON:
+/// `{"committed_at","format":1,"frontier":[hex…],"ledger_id","previous":{"root","seq"},"records","root","sections":N,"seq"}`;
+/// then the section table, one line per section sorted by key: `key TAB offset TAB length TAB records`
+/// (the key JSON-escaped, offsets counted from the end of the table frame). A table line is read
+/// without building a JSON tree, so opening a snapshot of a million records stays cheap.
 struct SnapshotHeader: Sendable, Equatable {
     /// One aggregate's records: one LZ4 frame at `offset` (counted from the end of the header
     /// frame), `length` bytes long, holding `records` record lines.
@@ -35,8 +37,10 @@ struct SnapshotHeader: Sendable, Equatable {
     /// The Merkle frontier at `seq` (hex nodes, largest subtree first), so the root at a later
     /// record can be computed from here.
     var frontier: [String]
-    /// The sections, sorted by key.
+    /// The sections, sorted by key (read from the section table).
     var sections: [Section]
+    /// How many sections the header line says the table has.
+    var sectionCount: Int
 
     /// How many records the file covers: those after `previousSeq` through `seq`.
     var records: UInt64 { seq - previousSeq }
@@ -50,22 +54,53 @@ struct SnapshotHeader: Sendable, Equatable {
         return restored
     }
 
-    /// The canonical JSON line, with its newline.
+    /// The canonical JSON header line, with its newline.
     var line: [UInt8] {
         JSONValue.object([
             "format": .integer(Self.format), "seq": .integer(Int64(seq)), "root": .string(root),
             "ledger_id": .string(ledgerID),
             "previous": .object(["seq": .integer(Int64(previousSeq)), "root": .string(previousRoot)]),
             "committed_at": .string(committedAt), "records": .integer(Int64(records)),
-            "frontier": .array(frontier.map(JSONValue.string)),
-            "sections": .array(
-                sections.map { section in
-                    .object([
-                        "key": .string(section.key.text), "offset": .integer(Int64(section.offset)),
-                        "length": .integer(Int64(section.length)), "records": .integer(Int64(section.records)),
-                    ])
-                }),
+            "frontier": .array(frontier.map(JSONValue.string)), "sections": .integer(Int64(sections.count)),
         ]).canonicalBytes + [0x0A]
+    }
+
+    /// The section table: one line per section.
+    var table: [UInt8] {
+        var out: [UInt8] = []
+        for section in sections {
+            out += RecordLine.escaped(section.key.text)
+            out += Array("\t\(section.offset)\t\(section.length)\t\(section.records)\n".utf8)
+        }
+        return out
+    }
+
+    /// Reads a section table.
+    ///
+    /// - Parameter bytes: The decompressed table frame.
+    /// - Throws: `SnapshotProblem` when a line is malformed or the keys are not sorted.
+    static func sections(parsing bytes: [UInt8]) throws(SnapshotProblem) -> [Section] {
+        var sections: [Section] = []
+        var start = 0
+        for index in bytes.indices where bytes[index] == 0x0A {
+            let fields = bytes[start..<index].split(separator: 0x09, omittingEmptySubsequences: false)
+            start = index + 1
+            guard fields.count == 4, let offset = Int(String(decoding: fields[1], as: UTF8.self)),
+                let length = Int(String(decoding: fields[2], as: UTF8.self)),
+                let records = Int(String(decoding: fields[3], as: UTF8.self))
+            else { throw SnapshotProblem("the section table is malformed") }
+            var text = String(decoding: fields[0], as: UTF8.self)
+            if fields[0].contains(0x5C) {
+                guard let unescaped = try? JSONValue(parsing: [0x22] + Array(fields[0]) + [0x22]), let value = unescaped.stringValue
+                else { throw SnapshotProblem("the section table has a malformed key") }
+                text = value
+            }
+            guard let key = AggregateKey(text: text) else { throw SnapshotProblem("the section table names an unknown key") }
+            if let last = sections.last, !(last.key < key) { throw SnapshotProblem("the section table is not sorted") }
+            sections.append(Section(key: key, offset: offset, length: length, records: records))
+        }
+        guard start == bytes.count else { throw SnapshotProblem("the section table does not end with a whole line") }
+        return sections
     }
 
     /// Creates a header.
@@ -81,6 +116,7 @@ struct SnapshotHeader: Sendable, Equatable {
         self.committedAt = committedAt
         self.frontier = frontier
         self.sections = sections
+        sectionCount = sections.count
     }
 
     /// Parses a header line.
@@ -111,19 +147,8 @@ struct SnapshotHeader: Sendable, Equatable {
         committedAt = try string(value["committed_at"], "committed_at")
         guard let nodes = value["frontier"]?.arrayValue else { throw SnapshotProblem("header field frontier is missing") }
         frontier = try nodes.map { node throws(SnapshotProblem) in try string(node, "frontier") }
-        guard let listed = value["sections"]?.arrayValue else { throw SnapshotProblem("header field sections is missing") }
-        var sections: [Section] = []
-        for entry in listed {
-            guard let key = AggregateKey(text: try string(entry["key"], "sections.key")) else {
-                throw SnapshotProblem("header names an unknown section key")
-            }
-            sections.append(
-                Section(
-                    key: key, offset: Int(try integer(entry["offset"], "sections.offset")),
-                    length: Int(try integer(entry["length"], "sections.length")),
-                    records: Int(try integer(entry["records"], "sections.records"))))
-        }
-        self.sections = sections
+        sectionCount = Int(try integer(value["sections"], "sections"))
+        sections = []
         guard previousSeq < seq, try integer(value["records"], "records") == Int64(seq - previousSeq) else {
             throw SnapshotProblem("header seq, previous.seq and records disagree")
         }

@@ -13,8 +13,8 @@ import Projections
 /// reads only its own sections; a chain of snapshots covers 1…S with every record stored once
 /// (plus a copy of each corrected event beside its correction).
 ///
-/// File `snapshots/<20-digit S>.snap.lz4`: standard LZ4 frames (content checksums on) — first the
-/// header line (`SnapshotHeader`: seq, root, previous, frontier, section table), then one frame per
+/// File `snapshots/<20-digit S>.snap.lz4`: standard LZ4 frames (content checksums on) — the header
+/// line (`SnapshotHeader`: seq, root, previous, frontier), the section table, then one frame per
 /// section. Deterministic: the same ledger gives byte-identical files.
 public struct SnapshotStore: Sendable {
     /// The ledger directory.
@@ -229,7 +229,11 @@ struct SnapshotWriter {
         var header = header
         header.sections = sections
         var file: [UInt8]
-        do { file = try LZ4FrameEncoder.frame(of: header.line, blockSize: .small) } catch {
+        do {
+            file = try LZ4FrameEncoder.frame(of: header.line, blockSize: .small)
+            let table = header.table
+            file += try LZ4FrameEncoder.frame(of: table, blockSize: table.count > 65536 ? .large : .small)
+        } catch {
             throw LedgerError(.io, "cannot compress the snapshot header: \(error)")
         }
         file += body

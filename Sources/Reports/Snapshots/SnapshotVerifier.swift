@@ -94,7 +94,7 @@ struct SnapshotVerifier {
             }
             if correctedSeqs.contains(seq) { expected.insert(.corrections) }
             let actual = entry.keys
-            if !actual.subtracting([.corrections]).elementsEqual(expected.subtracting([.corrections]).sorted()) {
+            if actual.subtracting([.corrections]) != expected.subtracting([.corrections]) {
                 let got = actual.map(\.text).sorted().joined(separator: ", ")
                 let want = expected.map(\.text).sorted().joined(separator: ", ")
                 problems.append("seq \(seq) is filed under \(got); it belongs under \(want)")

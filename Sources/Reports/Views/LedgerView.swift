@@ -29,4 +29,6 @@ public struct LedgerView: Sendable {
     public var snapshotSeq: UInt64
     /// Warnings about snapshots that were ignored.
     public var warnings: [String]
+    /// The corrections that applied among the folded events (before the view was restricted).
+    var corrections = CorrectionIndex()
 }

@@ -32,6 +32,16 @@ public enum LedgerViews {
         return try foldAll(tape: tape, cut: cut, query: query)
     }
 
+    /// The RFC 6962 root of records 1…`seq` (from the commit marker that ends there, else hashed).
+    static func root(ledgerAt path: String, through seq: UInt64) throws -> String {
+        let tape = try LedgerTape(path: path)
+        if seq == 0 { return RFC6962.emptyRoot.hexString }
+        if let marker = try tape.marker(endingAt: seq) { return marker.root.hexString }
+        var frontier = MerkleFrontier()
+        try tape.forEachLine(from: 1, through: seq) { _, line in frontier.append(leafHash: RFC6962.leafHash(line)) }
+        return frontier.root.hexString
+    }
+
     /// Folds every record through the cut (then keeps one negotiation's view, when given).
     static func foldAll(tape: LedgerTape, cut: Cut, query: ReportQuery, restrictTo negotiation: String? = nil) throws
         -> LedgerView
@@ -67,7 +77,7 @@ public enum LedgerViews {
         return LedgerView(
             query: query, ledgerID: tape.manifest.ledgerID, origin: tape.manifest.origin, throughSeq: cut.seq,
             throughRecordedAt: cut.recordedAt, root: root, state: state, events: folded, knownEventCount: knownCount,
-            snapshotSeq: 0, warnings: [])
+            snapshotSeq: 0, warnings: [], corrections: CorrectionIndex(folded: folded))
     }
 }
 

@@ -51,6 +51,7 @@ struct NegotiationViewBuilder {
         var loadedKeys: Set<AggregateKey> = []
         var negotiations: Set<String> = [negotiation]
         var parties: Set<String> = []
+        var searched: Set<String> = []
         var tail = TailScan(first: start + 1, last: cut.seq, frontier: cut.root == nil ? (chain?.frontier ?? MerkleFrontier()) : nil)
         while true {
             if let chain {
@@ -66,30 +67,75 @@ struct NegotiationViewBuilder {
                 }
             }
             try tail.scan(tape: tape, negotiations: negotiations, parties: parties, loaded: &loaded)
+            // A correction after the snapshot may aim at a record that was not gathered. Such a
+            // record is outside the view (everything in view was gathered), so the correction
+            // matters only if it is written to a viewed stream or moves its target into the view.
+            // Then look for the target after the snapshot; if it is older, only a full fold is sure
+            // to place it right.
+            let missing = Self.missingTargets(loaded, after: start, negotiations: negotiations, parties: parties)
+                .subtracting(searched)
+            if !missing.isEmpty {
+                searched.formUnion(missing)
+                try tail.find(ids: missing, tape: tape, loaded: &loaded)
+                var found = Set(loaded.values.map(\.id))
+                if let chain, !missing.isSubset(of: found) {
+                    try find(ids: missing.subtracting(found), in: chain, into: &loaded)
+                    found = Set(loaded.values.map(\.id))
+                }
+                if !missing.isSubset(of: found) {
+                    var view = try LedgerViews.foldAll(tape: tape, cut: cut, query: query, restrictTo: negotiation)
+                    view.warnings = warnings
+                    return view
+                }
+            }
             let (moreNegotiations, moreParties) = Self.closure(of: loaded, negotiations: negotiations, viewed: negotiation)
-            if moreNegotiations.isSubset(of: negotiations) && moreParties.isSubset(of: parties) { break }
+            if moreNegotiations.isSubset(of: negotiations) && moreParties.isSubset(of: parties) && missing.isEmpty { break }
             negotiations.formUnion(moreNegotiations)
             parties.formUnion(moreParties)
-        }
-        // A correction after the snapshot may aim at a record that was not gathered: look for it
-        // after the snapshot; if it is older, only a full fold is sure to place it right.
-        let ids = Set(loaded.values.map(\.id))
-        let missing = Set(
-            loaded.values.filter { $0.seq > start && $0.type == "EventCorrected" }
-                .compactMap { $0.data["corrects"]?.stringValue }
-        ).subtracting(ids)
-        if !missing.isEmpty {
-            try tail.find(ids: missing, tape: tape, loaded: &loaded)
-            if !Set(loaded.values.map(\.id)).isSuperset(of: missing) {
-                var view = try LedgerViews.foldAll(tape: tape, cut: cut, query: query, restrictTo: negotiation)
-                view.warnings = warnings
-                return view
-            }
         }
         let root = cut.root ?? tail.frontier!.root.hexString
         return try Self.finish(
             candidates: loaded.values.sorted { $0.seq < $1.seq }, negotiation: negotiation, cut: cut, query: query,
             root: root, tape: tape, snapshotSeq: start, warnings: warnings)
+    }
+
+    /// The targets of corrections after `start` that were not gathered but could matter to the view.
+    static func missingTargets(
+        _ loaded: [UInt64: ProjectedEvent], after start: UInt64, negotiations: Set<String>, parties: Set<String>
+    ) -> Set<String> {
+        let corrections = loaded.values.filter { $0.seq > start && $0.type == "EventCorrected" }
+        guard !corrections.isEmpty else { return [] }
+        let ids = Set(loaded.values.map(\.id))
+        let streams = Set(negotiations.map { "negotiation/" + $0 })
+        var missing: Set<String> = []
+        for event in corrections {
+            guard let target = event.data["corrects"]?.stringValue, !ids.contains(target) else { continue }
+            let changes = event.data["changes"] ?? .null
+            let movesIn =
+                changes["negotiation_id"]?.stringValue.map { negotiations.contains($0) } == true
+                || ["party", "owned", "party_id"].contains { changes[$0]?.stringValue.map { parties.contains($0) } == true }
+            if streams.contains(event.stream) || movesIn { missing.insert(target) }
+        }
+        return missing
+    }
+
+    /// Finds the records with the given ids in any section of the chain (decompressing every
+    /// section, parsing only lines that contain an id) and adds them to `loaded`.
+    private func find(ids: Set<String>, in chain: SnapshotChain, into loaded: inout [UInt64: ProjectedEvent]) throws {
+        let needles = ids.sorted().map { Array(#""id":""#.utf8) + RecordLine.escaped($0) + [0x22] }
+        for link in chain.links {
+            for section in link.header.sections {
+                do {
+                    try link.forEachLine(in: section, decoder: decoder) { line in
+                        guard needles.contains(where: { RecordLine.contains(line, $0) }) else { return }
+                        let event = try ProjectedEvent(line: line)
+                        if ids.contains(event.id) && loaded[event.seq] == nil { loaded[event.seq] = event }
+                    }
+                } catch let problem as SnapshotProblem {
+                    throw SectionFailure(seq: link.header.seq, problem: problem)
+                }
+            }
+        }
     }
 
     /// Parses the lines of one snapshot section into `loaded`.
@@ -113,8 +159,8 @@ struct NegotiationViewBuilder {
     }
 
     /// The negotiations and parties the gathered records say are needed as well: negotiations that
-    /// events written to a viewed negotiation's stream belong to, and parties the viewed
-    /// negotiation's events (or any correction) name.
+    /// events written to a viewed negotiation's stream belong to (or that a correction moves an
+    /// event to), and parties the viewed negotiation's events (or any correction) name.
     static func closure(of loaded: [UInt64: ProjectedEvent], negotiations: Set<String>, viewed: String) -> (
         negotiations: Set<String>, parties: Set<String>
     ) {
@@ -132,6 +178,9 @@ struct NegotiationViewBuilder {
             if event.type == "EventCorrected" {
                 if byID == nil { byID = Dictionary(loaded.values.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }) }
                 moreParties.formUnion(AggregateKey.namedParties(in: event.data["changes"] ?? .null))
+                // A correction may move an event to another negotiation: that one's history decides
+                // the findings about the moved event.
+                if let moved = event.data["changes"]?["negotiation_id"]?.stringValue { moreNegotiations.insert(moved) }
                 if let target = event.data["corrects"]?.stringValue, let corrected = byID?[target] {
                     moreParties.formUnion(AggregateKey.namedParties(in: corrected.data))
                 }
@@ -148,14 +197,19 @@ struct NegotiationViewBuilder {
         snapshotSeq: UInt64, warnings: [String]
     ) throws -> LedgerView {
         var state = LedgerState()
-        for event in candidates where query.validAt.map({ event.effectiveAt <= $0 }) ?? true { state.apply(event) }
-        let membership = ViewMembership(negotiation: negotiation, state: state, candidates: candidates, validAt: query.validAt)
+        var folded: [ProjectedEvent] = []
+        for event in candidates where query.validAt.map({ event.effectiveAt <= $0 }) ?? true {
+            state.apply(event)
+            folded.append(event)
+        }
+        let corrections = CorrectionIndex(folded: folded)
+        let membership = ViewMembership(negotiation: negotiation, corrections: corrections, candidates: candidates, validAt: query.validAt)
         let known = candidates.filter { membership.contains($0) }
-        let folded = known.filter { event in query.validAt.map { event.effectiveAt <= $0 } ?? true }
+        let inView = known.filter { event in query.validAt.map { event.effectiveAt <= $0 } ?? true }
         guard !known.isEmpty else {
             throw LedgerError(.notFound, "no records about negotiation \(negotiation)\(cut.phrase)")
         }
-        if let validAt = query.validAt, folded.isEmpty {
+        if let validAt = query.validAt, inView.isEmpty {
             let earliest = known.min { $0.effectiveAt < $1.effectiveAt }!
             throw LedgerError(
                 .invalidInput,
@@ -165,7 +219,7 @@ struct NegotiationViewBuilder {
         return LedgerView(
             query: query, ledgerID: tape.manifest.ledgerID, origin: tape.manifest.origin, throughSeq: cut.seq,
             throughRecordedAt: cut.recordedAt, root: root, state: state.restricted(toStream: "negotiation/" + negotiation),
-            events: folded, knownEventCount: known.count, snapshotSeq: snapshotSeq, warnings: warnings)
+            events: inView, knownEventCount: known.count, snapshotSeq: snapshotSeq, warnings: warnings, corrections: corrections)
     }
 }
 
@@ -175,19 +229,19 @@ struct NegotiationViewBuilder {
 struct ViewMembership {
     let negotiation: String
     let stream: String
-    let state: LedgerState
+    let corrections: CorrectionIndex
     private let byID: [String: ProjectedEvent]
     /// The parties the negotiation's folded events name.
     let parties: Set<String>
 
-    init(negotiation: String, state: LedgerState, candidates: [ProjectedEvent], validAt: Timestamp?) {
+    init(negotiation: String, corrections: CorrectionIndex, candidates: [ProjectedEvent], validAt: Timestamp?) {
         self.negotiation = negotiation
         stream = "negotiation/" + negotiation
-        self.state = state
+        self.corrections = corrections
         byID = Dictionary(candidates.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var parties: Set<String> = []
         for event in candidates where validAt.map({ event.effectiveAt <= $0 }) ?? true {
-            let data = state.item(eventID: event.id)?.data ?? event.data
+            let data = corrections.currentData(of: event)
             if AggregateKey.of(type: event.type, stream: event.stream, data: data) == .negotiation(negotiation) {
                 parties.formUnion(AggregateKey.namedParties(in: data))
             }
@@ -198,7 +252,7 @@ struct ViewMembership {
     /// Whether `event` is in view.
     func contains(_ event: ProjectedEvent, depth: Int = 0) -> Bool {
         if event.stream == stream { return true }
-        let data = state.item(eventID: event.id)?.data ?? event.data
+        let data = corrections.currentData(of: event)
         switch AggregateKey.of(type: event.type, stream: event.stream, data: data) {
         case .negotiation(let id): return id == negotiation
         case .registrations:
@@ -232,11 +286,33 @@ struct TailScan {
 
     private static let alwaysParsed: [[UInt8]] = [Array("PartyRegistered".utf8), Array("EventCorrected".utf8)]
     private static let partyTypes: [[UInt8]] = AggregateKey.partyTypes.sorted().map { Array($0.utf8) }
+    private static let negotiationTypes: [[UInt8]] = AggregateKey.negotiationTypes.sorted().map { Array($0.utf8) }
 
     private static func partyNeedles(_ parties: Set<String>) -> [[UInt8]] {
         parties.sorted().flatMap { party -> [[UInt8]] in
             let escaped = RecordLine.escaped(party)
             return [[0x22] + escaped + [0x22], Array("party/".utf8) + escaped + [0x22]]
+        }
+    }
+
+    /// What decides whether a tail line may belong to the negotiations looked for.
+    private struct NegotiationMatch {
+        /// `negotiation/<id>` of each (escaped, as the line's stream reads).
+        var streams: [[UInt8]]
+        /// `"negotiation_id":"<id>"` of each.
+        var fields: [[UInt8]]
+
+        init(_ negotiations: Set<String>) {
+            let escaped = negotiations.sorted().map(RecordLine.escaped)
+            streams = escaped.map { Array("negotiation/".utf8) + $0 }
+            fields = escaped.map { Array(#""negotiation_id":""#.utf8) + $0 + [0x22] }
+        }
+
+        /// Whether the line is written to one of the streams, or is a negotiation event naming one.
+        func matches(_ line: UnsafeRawBufferPointer, type: UnsafeRawBufferPointer, stream: UnsafeRawBufferPointer) -> Bool {
+            if streams.contains(where: { RecordLine.equals(stream, $0) }) { return true }
+            guard TailScan.negotiationTypes.contains(where: { RecordLine.equals(type, $0) }) else { return false }
+            return fields.contains { RecordLine.contains(line, $0) }
         }
     }
 
@@ -247,7 +323,7 @@ struct TailScan {
         guard first <= last else { return }
         let newNegotiations = negotiations.subtracting(scannedNegotiations)
         if !scanned || !newNegotiations.isEmpty {
-            let negotiationNeedles = newNegotiations.sorted().map(RecordLine.escaped)
+            let match = NegotiationMatch(newNegotiations)
             let partyNeedles = Self.partyNeedles(parties)
             let firstPass = !scanned
             var found: [ProjectedEvent] = []
@@ -255,21 +331,20 @@ struct TailScan {
             var frontier = self.frontier
             try tape.forEachLine(from: first, through: last) { seq, line in
                 if firstPass && frontier != nil { frontier!.append(leafHash: RFC6962.leafHash(line)) }
-                if loaded[seq] != nil { return }
-                if negotiationNeedles.contains(where: { RecordLine.contains(line, $0) }) {
-                    found.append(try ProjectedEvent(line: line))
+                guard let (type, stream) = RecordLine.typeAndStream(line) else {
+                    if loaded[seq] == nil { found.append(try ProjectedEvent(line: line)) }
+                    return
+                }
+                if match.matches(line, type: type, stream: stream) {
+                    if loaded[seq] == nil { found.append(try ProjectedEvent(line: line)) }
                     return
                 }
                 guard firstPass else { return }
-                guard let (type, _) = RecordLine.typeAndStream(line) else {
-                    found.append(try ProjectedEvent(line: line))
-                    return
-                }
                 if Self.alwaysParsed.contains(where: { RecordLine.equals(type, $0) }) {
-                    found.append(try ProjectedEvent(line: line))
+                    if loaded[seq] == nil { found.append(try ProjectedEvent(line: line)) }
                 } else if Self.partyTypes.contains(where: { RecordLine.equals(type, $0) }) {
                     if partyNeedles.contains(where: { RecordLine.contains(line, $0) }) {
-                        found.append(try ProjectedEvent(line: line))
+                        if loaded[seq] == nil { found.append(try ProjectedEvent(line: line)) }
                     } else {
                         pending.append((seq, Array(line)))
                     }

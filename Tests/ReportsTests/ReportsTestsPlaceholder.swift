@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct ReportsTestsPlaceholder {
-    @Test func moduleBuilds() { #expect(Bool(true)) }
-}
