@@ -106,8 +106,7 @@ public struct Report: Sendable {
         let state = view.state
         let corrections = view.corrections
         var byNegotiation: [String: [ProjectedEvent]] = [:]
-        var byID: [String: ProjectedEvent] = [:]
-        for event in view.events { byID[event.id] = event }
+        let byID = corrections.targets
         for event in view.events {
             if let id = Self.negotiationID(of: event, corrections: corrections, byID: byID) {
                 byNegotiation[id, default: []].append(event)

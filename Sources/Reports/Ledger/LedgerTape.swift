@@ -101,6 +101,16 @@ final class LedgerTape {
         return nil
     }
 
+    /// Calls `body` with the records from seq `first` through seq `last`, one decoded LZ4 frame at a
+    /// time: the seq of the first line given, the frame's content, and the ranges of the lines.
+    ///
+    /// - Throws: As `forEachLine`.
+    func forEachBatch(
+        from first: UInt64, through last: UInt64, _ body: (UInt64, [UInt8], [Range<Int>]) throws -> Void
+    ) throws {
+        try forEachFrame(from: first, through: last, body)
+    }
+
     /// Calls `body` with every committed record from seq `first` through seq `last`, in order.
     ///
     /// Frames are decoded one at a time, and decoding stops after `last`.
@@ -154,6 +164,63 @@ final class LedgerTape {
                             start = end + 1
                         }
                     }
+                    if next > last { break }
+                }
+                if next > last { break }
+                guard seq == commit.marker.lastSeq + 1 else {
+                    throw LedgerError(
+                        .integrity,
+                        "\(name)@\(commit.start): commit \(commit.marker.firstSeq)…\(commit.marker.lastSeq) holds \(seq - commit.marker.firstSeq) records"
+                    )
+                }
+            }
+            index += 1
+        }
+        guard next > last else {
+            throw LedgerError(.integrity, "records \(next)…\(last) are not in the ledger's committed segments")
+        }
+    }
+
+    /// The frame-at-a-time walk behind `forEachBatch`.
+    private func forEachFrame(
+        from first: UInt64, through last: UInt64, _ body: (UInt64, [UInt8], [Range<Int>]) throws -> Void
+    ) throws {
+        guard first <= last, var index = segmentIndex(containing: first) else { return }
+        if decoder == nil {
+            do { decoder = try LZ4FrameDecoder() } catch { throw LedgerError(.io, error.description) }
+        }
+        let decoder = decoder!
+        var next = first
+        while index < segmentNames.count && next <= last {
+            let (file, scan) = try segment(index)
+            let name = segmentNames[index]
+            for commit in scan.commits where commit.marker.lastSeq >= next {
+                guard commit.marker.firstSeq <= next else {
+                    throw LedgerError(
+                        .integrity, "\(name)@\(commit.start): commit starts at seq \(commit.marker.firstSeq), expected \(next)")
+                }
+                var seq = commit.marker.firstSeq
+                for frame in commit.dataFrames {
+                    var content: [UInt8] = []
+                    do {
+                        try decoder.decompressFrame(
+                            UnsafeRawBufferPointer(rebasing: file.bytes[frame.range]), expectedSize: frame.contentSize,
+                            appendingTo: &content)
+                    } catch {
+                        throw LedgerError(
+                            .integrity, "\(name)@\(frame.range.lowerBound + (error.offset ?? 0)): \(error.message)")
+                    }
+                    guard content.last == 0x0A || content.isEmpty else {
+                        throw LedgerError(.integrity, "\(name)@\(frame.range.lowerBound): frame does not end with a whole record line")
+                    }
+                    let lines = ParallelParse.lineRanges(content)
+                    let skip = seq < next ? Int(min(UInt64(lines.count), next - seq)) : 0
+                    let take = max(0, min(lines.count - skip, Int(min(UInt64(Int.max), last - (seq + UInt64(skip)) + 1))))
+                    if take > 0 {
+                        try body(seq + UInt64(skip), content, Array(lines[skip..<(skip + take)]))
+                        next = seq + UInt64(skip + take)
+                    }
+                    seq += UInt64(lines.count)
                     if next > last { break }
                 }
                 if next > last { break }

@@ -117,16 +117,10 @@ final class SnapshotFile {
         return low < header.sections.count && header.sections[low].key == key ? header.sections[low] : nil
     }
 
-    /// Decodes a section and calls `body` with each of its record lines.
+    /// The decompressed record lines of a section (each ending with a newline).
     ///
-    /// - Parameters:
-    ///   - section: A section of this file.
-    ///   - decoder: A reusable LZ4 decoder.
-    ///   - body: Receives each line (no newline).
     /// - Throws: `SnapshotProblem` on a bad frame or checksum, or a record count that does not match.
-    func forEachLine(
-        in section: SnapshotHeader.Section, decoder: LZ4FrameDecoder, _ body: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
+    func content(of section: SnapshotHeader.Section, decoder: LZ4FrameDecoder) throws(SnapshotProblem) -> [UInt8] {
         let start = bodyStart + section.offset
         let frame: FrameLayout
         do { frame = try FrameScanner.frame(in: file.bytes, at: start) } catch {
@@ -142,17 +136,26 @@ final class SnapshotFile {
             throw SnapshotProblem("section \(section.key.text) is corrupt (\(error.message))")
         }
         guard content.last == 0x0A else { throw SnapshotProblem("section \(section.key.text) does not end with a whole line") }
-        var count = 0
-        try content.withUnsafeBytes { raw in
-            var lineStart = 0
-            for index in 0..<raw.count where raw[index] == 0x0A {
-                try body(UnsafeRawBufferPointer(rebasing: raw[lineStart..<index]))
-                lineStart = index + 1
-                count += 1
-            }
-        }
+        let count = content.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         guard count == section.records else {
             throw SnapshotProblem("section \(section.key.text) holds \(count) records; the header says \(section.records)")
+        }
+        return content
+    }
+
+    /// Decodes a section and calls `body` with each of its record lines.
+    ///
+    /// - Parameters:
+    ///   - section: A section of this file.
+    ///   - decoder: A reusable LZ4 decoder.
+    ///   - body: Receives each line (no newline).
+    /// - Throws: `SnapshotProblem` on a bad frame or checksum, or a record count that does not match.
+    func forEachLine(
+        in section: SnapshotHeader.Section, decoder: LZ4FrameDecoder, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let content = try content(of: section, decoder: decoder)
+        try content.withUnsafeBytes { raw in
+            for range in ParallelParse.lineRanges(content) { try body(UnsafeRawBufferPointer(rebasing: raw[range])) }
         }
     }
 }

@@ -51,17 +51,22 @@ public enum LedgerViews {
         var known: [ProjectedEvent] = []
         var folded: [ProjectedEvent] = []
         var knownCount = 0
-        try tape.forEachLine(from: 1, through: cut.seq) { _, line in
-            if frontier != nil { frontier!.append(leafHash: RFC6962.leafHash(line)) }
-            let event = try ProjectedEvent(line: line)
-            knownCount += 1
-            if negotiation != nil {
-                known.append(event)
-                return
+        try tape.forEachBatch(from: 1, through: cut.seq) { _, content, ranges in
+            if frontier != nil {
+                content.withUnsafeBytes { raw in
+                    for range in ranges { frontier!.append(leafHash: RFC6962.leafHash(UnsafeRawBufferPointer(rebasing: raw[range]))) }
+                }
             }
-            if let validAt = query.validAt, event.effectiveAt > validAt { return }
-            state.apply(event)
-            folded.append(event)
+            for event in try ParallelParse.events(content, ranges) {
+                knownCount += 1
+                if negotiation != nil {
+                    known.append(event)
+                    continue
+                }
+                if let validAt = query.validAt, event.effectiveAt > validAt { continue }
+                state.apply(event)
+                folded.append(event)
+            }
         }
         let root = cut.root ?? frontier!.root.hexString
         if let negotiation {

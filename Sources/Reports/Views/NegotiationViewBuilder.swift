@@ -58,13 +58,14 @@ struct NegotiationViewBuilder {
                 var wanted: [AggregateKey] = [.registrations, .corrections]
                 wanted += negotiations.sorted().map { .negotiation($0) }
                 wanted += parties.sorted().flatMap { [AggregateKey.party($0), .financials($0)] }
+                var sections: [(link: SnapshotFile, section: SnapshotHeader.Section)] = []
                 for key in wanted where !loadedKeys.contains(key) {
                     loadedKeys.insert(key)
                     for link in chain.links {
-                        guard let section = link.section(key) else { continue }
-                        try read(section, of: link, into: &loaded)
+                        if let section = link.section(key) { sections.append((link, section)) }
                     }
                 }
+                try read(sections, into: &loaded)
             }
             try tail.scan(tape: tape, negotiations: negotiations, parties: parties, loaded: &loaded)
             // A correction after the snapshot may aim at a record that was not gathered. Such a
@@ -138,23 +139,49 @@ struct NegotiationViewBuilder {
         }
     }
 
-    /// Parses the lines of one snapshot section into `loaded`.
-    private func read(_ section: SnapshotHeader.Section, of link: SnapshotFile, into loaded: inout [UInt64: ProjectedEvent])
-        throws
-    {
-        do {
-            try link.forEachLine(in: section, decoder: decoder) { line in
-                let event: ProjectedEvent
-                do { event = try ProjectedEvent(line: line) } catch {
-                    throw SnapshotProblem("a record in section \(section.key.text) does not parse: \(error)")
-                }
-                guard event.seq <= link.header.seq else {
-                    throw SnapshotProblem("section \(section.key.text) holds seq \(event.seq), after the snapshot's seq")
-                }
-                if loaded[event.seq] == nil { loaded[event.seq] = event }
+    /// Parses the lines of snapshot sections into `loaded` (on every core).
+    private func read(
+        _ sections: [(link: SnapshotFile, section: SnapshotHeader.Section)], into loaded: inout [UInt64: ProjectedEvent]
+    ) throws {
+        guard !sections.isEmpty else { return }
+        var content: [UInt8] = []
+        var limits: [(end: Int, seq: UInt64, index: Int)] = []
+        for (index, entry) in sections.enumerated() {
+            do {
+                content += try entry.link.content(of: entry.section, decoder: decoder)
+            } catch {
+                throw SectionFailure(seq: entry.link.header.seq, problem: error)
             }
-        } catch let problem as SnapshotProblem {
-            throw SectionFailure(seq: link.header.seq, problem: problem)
+            limits.append((content.count, entry.link.header.seq, index))
+        }
+        let ranges = ParallelParse.lineRanges(content)
+        let events: [ProjectedEvent]
+        do {
+            events = try ParallelParse.events(content, ranges)
+        } catch {
+            // Find the section whose record does not parse.
+            var start = 0
+            for limit in limits {
+                let lines = ParallelParse.lineRanges(Array(content[start..<limit.end]))
+                let part = Array(content[start..<limit.end])
+                do { _ = try ParallelParse.events(part, lines) } catch {
+                    let key = sections[limit.index].section.key.text
+                    throw SectionFailure(seq: limit.seq, problem: SnapshotProblem("a record in section \(key) does not parse: \(error)"))
+                }
+                start = limit.end
+            }
+            throw error
+        }
+        var limitIndex = 0
+        for (event, range) in zip(events, ranges) {
+            while range.lowerBound >= limits[limitIndex].end { limitIndex += 1 }
+            guard event.seq <= limits[limitIndex].seq else {
+                let key = sections[limits[limitIndex].index].section.key.text
+                throw SectionFailure(
+                    seq: limits[limitIndex].seq,
+                    problem: SnapshotProblem("section \(key) holds seq \(event.seq), after the snapshot's seq"))
+            }
+            if loaded[event.seq] == nil { loaded[event.seq] = event }
         }
     }
 
@@ -238,7 +265,10 @@ struct ViewMembership {
         self.negotiation = negotiation
         stream = "negotiation/" + negotiation
         self.corrections = corrections
-        byID = Dictionary(candidates.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let targets = Set(candidates.lazy.filter { $0.type == "EventCorrected" }.compactMap { $0.data["corrects"]?.stringValue })
+        byID =
+            targets.isEmpty
+            ? [:] : Dictionary(candidates.lazy.filter { targets.contains($0.id) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var parties: Set<String> = []
         for event in candidates where validAt.map({ event.effectiveAt <= $0 }) ?? true {
             let data = corrections.currentData(of: event)
