@@ -114,7 +114,8 @@ public struct LedgerAuditor {
             verifier.consume(chunk, outcomes)
             index += 1
             if let progress, !segments.isEmpty {
-                progress(AuditProgress(records: verifier.recordsSeen, commits: verifier.commits, segment: verifier.currentSegment))
+                progress(
+                    AuditProgress(records: verifier.recordsSeen, commits: verifier.commits, segment: verifier.currentSegment))
             }
         }
 

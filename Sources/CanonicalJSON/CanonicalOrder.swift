@@ -35,7 +35,8 @@ public enum CanonicalOrder {
         keys.sorted { lhs, rhs in
             var left = lhs
             var right = rhs
-            return left.withUTF8 { l in right.withUTF8 { r in compare(UnsafeRawBufferPointer(l), UnsafeRawBufferPointer(r)) < 0 } }
+            return left.withUTF8 { l in right.withUTF8 { r in compare(UnsafeRawBufferPointer(l), UnsafeRawBufferPointer(r)) < 0 }
+            }
         }
     }
 }

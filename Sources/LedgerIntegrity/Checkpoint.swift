@@ -27,7 +27,8 @@ public struct Checkpoint: Sendable, Hashable {
             throw IntegrityError(.malformedCheckpoint, problem)
         }
         guard RFC6962.isHash(rootHash) else {
-            throw IntegrityError(.malformedCheckpoint, "checkpoint root hash has \(rootHash.count) bytes; an RFC 6962 root has 32")
+            throw IntegrityError(
+                .malformedCheckpoint, "checkpoint root hash has \(rootHash.count) bytes; an RFC 6962 root has 32")
         }
         for (index, line) in extensionLines.enumerated() {
             if let problem = Self.lineProblem(line, what: "extension line \(index + 1)") {
@@ -56,17 +57,22 @@ public struct Checkpoint: Sendable, Hashable {
             .split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
         guard lines.count >= 3 else {
-            throw IntegrityError(.malformedCheckpoint, "checkpoint body has \(lines.count) line(s); it needs origin, tree size and root hash")
+            throw IntegrityError(
+                .malformedCheckpoint, "checkpoint body has \(lines.count) line(s); it needs origin, tree size and root hash")
         }
         let sizeText = lines[1]
         guard !sizeText.isEmpty,
-              sizeText.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              sizeText == "0" || !sizeText.hasPrefix("0"),
-              let size = UInt64(sizeText) else {
-            throw IntegrityError(.malformedCheckpoint, "checkpoint line 2: \"\(sizeText.prefix(40))\" is not a tree size (decimal digits, no leading zeros)")
+            sizeText.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            sizeText == "0" || !sizeText.hasPrefix("0"),
+            let size = UInt64(sizeText)
+        else {
+            throw IntegrityError(
+                .malformedCheckpoint,
+                "checkpoint line 2: \"\(sizeText.prefix(40))\" is not a tree size (decimal digits, no leading zeros)")
         }
         guard let root = Base64.decode(lines[2]), root.count == 32 else {
-            throw IntegrityError(.malformedCheckpoint, "checkpoint line 3: \"\(lines[2].prefix(60))\" is not the base64 of a 32-byte root hash")
+            throw IntegrityError(
+                .malformedCheckpoint, "checkpoint line 3: \"\(lines[2].prefix(60))\" is not the base64 of a 32-byte root hash")
         }
         try self.init(origin: lines[0], treeSize: size, rootHash: root, extensionLines: Array(lines.dropFirst(3)))
     }
@@ -102,11 +108,14 @@ public struct Checkpoint: Sendable, Hashable {
     ///   - expectedOrigin: When given, the origin the checkpoint must carry.
     /// - Throws: `IntegrityError` from `SignedNote.verify(with:)`, `.malformedCheckpoint` for
     ///   a bad body, `.originMismatch` when the origin is not `expectedOrigin`.
-    public init(verifying note: SignedNote, with verifiers: [NoteVerifier], expectedOrigin: String? = nil) throws(IntegrityError) {
+    public init(verifying note: SignedNote, with verifiers: [NoteVerifier], expectedOrigin: String? = nil) throws(IntegrityError)
+    {
         try note.verify(with: verifiers)
         try self.init(parsing: note.text)
         if let expectedOrigin, !origin.utf8.elementsEqual(expectedOrigin.utf8) {
-            throw IntegrityError(.originMismatch, "checkpoint is for origin \"\(origin)\", expected \"\(expectedOrigin)\": it belongs to another ledger")
+            throw IntegrityError(
+                .originMismatch,
+                "checkpoint is for origin \"\(origin)\", expected \"\(expectedOrigin)\": it belongs to another ledger")
         }
     }
 
@@ -118,7 +127,8 @@ public struct Checkpoint: Sendable, Hashable {
     ///   - expectedOrigin: When given, the origin the checkpoint must carry.
     /// - Throws: `IntegrityError` `.malformedNote` for a bad note, otherwise as
     ///   `init(verifying:with:expectedOrigin:)`.
-    public init(verifying encoded: [UInt8], with verifiers: [NoteVerifier], expectedOrigin: String? = nil) throws(IntegrityError) {
+    public init(verifying encoded: [UInt8], with verifiers: [NoteVerifier], expectedOrigin: String? = nil) throws(IntegrityError)
+    {
         try self.init(verifying: SignedNote(parsing: encoded), with: verifiers, expectedOrigin: expectedOrigin)
     }
 
@@ -129,7 +139,8 @@ public struct Checkpoint: Sendable, Hashable {
                 line += 1
             } else if scalar.value < 0x20 {
                 let crlf = scalar == "\r" ? " (CRLF line endings are not allowed)" : ""
-                return "checkpoint line \(line) contains the control character U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(4))\(crlf)"
+                return
+                    "checkpoint line \(line) contains the control character U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(4))\(crlf)"
             }
         }
         return nil

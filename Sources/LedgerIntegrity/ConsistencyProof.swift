@@ -33,32 +33,41 @@ public struct ConsistencyProof: Sendable, Hashable {
     ///   when the sizes are in the wrong order; `.malformedProof` when a hash is not 32 bytes.
     public func verify(fromRoot: Hash32, toRoot: Hash32) throws(IntegrityError) {
         guard fromSize <= toSize else {
-            throw IntegrityError(.outOfRange, "consistency proof from size \(fromSize) to the smaller size \(toSize): a ledger never shrinks")
+            throw IntegrityError(
+                .outOfRange, "consistency proof from size \(fromSize) to the smaller size \(toSize): a ledger never shrinks")
         }
         guard RFC6962.isHash(fromRoot), RFC6962.isHash(toRoot) else {
-            throw IntegrityError(.malformedProof, "consistency proof: roots must be 32 bytes (got \(fromRoot.count) and \(toRoot.count))")
+            throw IntegrityError(
+                .malformedProof, "consistency proof: roots must be 32 bytes (got \(fromRoot.count) and \(toRoot.count))")
         }
         if let bad = path.firstIndex(where: { !RFC6962.isHash($0) }) {
             throw IntegrityError(.malformedProof, "consistency proof: path[\(bad)] has \(path[bad].count) bytes, expected 32")
         }
         if fromSize == toSize || fromSize == 0 {
             guard path.isEmpty else {
-                throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) must be empty, but has \(path.count) entries")
+                throw IntegrityError(
+                    .verificationFailed,
+                    "consistency proof from size \(fromSize) to \(toSize) must be empty, but has \(path.count) entries")
             }
             if fromSize == toSize {
                 guard fromRoot == toRoot else {
-                    throw IntegrityError(.verificationFailed, "trees of the same size \(fromSize) have different roots: \(fromRoot.hexString) and \(toRoot.hexString)")
+                    throw IntegrityError(
+                        .verificationFailed,
+                        "trees of the same size \(fromSize) have different roots: \(fromRoot.hexString) and \(toRoot.hexString)")
                 }
             }
             if fromSize == 0 {
                 guard fromRoot == RFC6962.emptyRoot else {
-                    throw IntegrityError(.verificationFailed, "consistency proof from the empty tree: the old root \(fromRoot.hexString) is not the empty-tree root")
+                    throw IntegrityError(
+                        .verificationFailed,
+                        "consistency proof from the empty tree: the old root \(fromRoot.hexString) is not the empty-tree root")
                 }
             }
             return
         }
         guard !path.isEmpty else {
-            throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) is empty; it needs at least one node")
+            throw IntegrityError(
+                .verificationFailed, "consistency proof from size \(fromSize) to \(toSize) is empty; it needs at least one node")
         }
 
         // 0 < fromSize < toSize from here on.
@@ -77,7 +86,9 @@ public struct ConsistencyProof: Sendable, Hashable {
         var sr = fr
         for c in nodes.dropFirst() {
             guard sn != 0 else {
-                throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) has too many entries (\(path.count))")
+                throw IntegrityError(
+                    .verificationFailed,
+                    "consistency proof from size \(fromSize) to \(toSize) has too many entries (\(path.count))")
             }
             if fn & 1 == 1 || fn == sn {
                 fr = RFC6962.nodeHash(c, fr)
@@ -93,13 +104,20 @@ public struct ConsistencyProof: Sendable, Hashable {
             sn >>= 1
         }
         guard sn == 0 else {
-            throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) has too few entries (\(path.count))")
+            throw IntegrityError(
+                .verificationFailed, "consistency proof from size \(fromSize) to \(toSize) has too few entries (\(path.count))")
         }
         guard fr == fromRoot else {
-            throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) does not reproduce the old root: computed \(fr.hexString), expected \(fromRoot.hexString)")
+            throw IntegrityError(
+                .verificationFailed,
+                "consistency proof from size \(fromSize) to \(toSize) does not reproduce the old root: computed \(fr.hexString), expected \(fromRoot.hexString)"
+            )
         }
         guard sr == toRoot else {
-            throw IntegrityError(.verificationFailed, "consistency proof from size \(fromSize) to \(toSize) does not reproduce the new root: computed \(sr.hexString), expected \(toRoot.hexString); the newer tree is not an append-only extension of the older one")
+            throw IntegrityError(
+                .verificationFailed,
+                "consistency proof from size \(fromSize) to \(toSize) does not reproduce the new root: computed \(sr.hexString), expected \(toRoot.hexString); the newer tree is not an append-only extension of the older one"
+            )
         }
     }
 

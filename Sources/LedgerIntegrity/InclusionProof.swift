@@ -41,7 +41,10 @@ public struct InclusionProof: Sendable, Hashable {
         var r = leafHash
         for p in path {
             guard sn != 0 else {
-                throw IntegrityError(.verificationFailed, "inclusion proof for leaf \(leafIndex) in a tree of size \(treeSize) has too many path entries (\(path.count))")
+                throw IntegrityError(
+                    .verificationFailed,
+                    "inclusion proof for leaf \(leafIndex) in a tree of size \(treeSize) has too many path entries (\(path.count))"
+                )
             }
             if fn & 1 == 1 || fn == sn {
                 r = RFC6962.nodeHash(p, r)
@@ -57,7 +60,9 @@ public struct InclusionProof: Sendable, Hashable {
             sn >>= 1
         }
         guard sn == 0 else {
-            throw IntegrityError(.verificationFailed, "inclusion proof for leaf \(leafIndex) in a tree of size \(treeSize) has too few path entries (\(path.count))")
+            throw IntegrityError(
+                .verificationFailed,
+                "inclusion proof for leaf \(leafIndex) in a tree of size \(treeSize) has too few path entries (\(path.count))")
         }
         return r
     }
@@ -72,7 +77,10 @@ public struct InclusionProof: Sendable, Hashable {
     public func verify(leafHash: Hash32, root: Hash32) throws(IntegrityError) {
         let computed = try rootHash(leafHash: leafHash)
         guard computed == root else {
-            throw IntegrityError(.verificationFailed, "inclusion proof for leaf \(leafIndex) does not lead to the expected root of the tree of size \(treeSize): computed \(computed.hexString), expected \(root.hexString)")
+            throw IntegrityError(
+                .verificationFailed,
+                "inclusion proof for leaf \(leafIndex) does not lead to the expected root of the tree of size \(treeSize): computed \(computed.hexString), expected \(root.hexString)"
+            )
         }
     }
 

@@ -30,7 +30,9 @@ public struct MerkleTree: Sendable {
         levels[0].reserveCapacity(leafHashes.count * 32)
         for (index, hash) in leafHashes.enumerated() {
             guard RFC6962.isHash(hash) else {
-                throw IntegrityError(.malformedProof, "leaf hash \(index) has \(hash.count) bytes; RFC 6962 leaf hashes are 32-byte SHA-256 digests")
+                throw IntegrityError(
+                    .malformedProof,
+                    "leaf hash \(index) has \(hash.count) bytes; RFC 6962 leaf hashes are 32-byte SHA-256 digests")
             }
             appendUnchecked(hash)
         }
@@ -42,7 +44,8 @@ public struct MerkleTree: Sendable {
     /// - Throws: `IntegrityError` `.malformedProof` when the hash is not 32 bytes long.
     public mutating func append(leafHash: Hash32) throws(IntegrityError) {
         guard RFC6962.isHash(leafHash) else {
-            throw IntegrityError(.malformedProof, "leaf hash has \(leafHash.count) bytes; RFC 6962 leaf hashes are 32-byte SHA-256 digests")
+            throw IntegrityError(
+                .malformedProof, "leaf hash has \(leafHash.count) bytes; RFC 6962 leaf hashes are 32-byte SHA-256 digests")
         }
         appendUnchecked(leafHash)
     }
@@ -55,8 +58,9 @@ public struct MerkleTree: Sendable {
         while index & 1 == 1 {
             let start = Int(index - 1) * 32
             let digest = levels[level].withUnsafeBytes { bytes in
-                Self.nodeDigest(UnsafeRawBufferPointer(rebasing: bytes[start ..< start + 32]),
-                                UnsafeRawBufferPointer(rebasing: bytes[start + 32 ..< start + 64]))
+                Self.nodeDigest(
+                    UnsafeRawBufferPointer(rebasing: bytes[start..<start + 32]),
+                    UnsafeRawBufferPointer(rebasing: bytes[start + 32..<start + 64]))
             }
             if levels.count == level + 1 { levels.append([]) }
             digest.withUnsafeBytes { levels[level + 1].append(contentsOf: $0) }
@@ -142,7 +146,9 @@ public struct MerkleTree: Sendable {
             throw IntegrityError(.outOfRange, "tree size \(toSize) is larger than the tree (\(size) leaves)")
         }
         guard fromSize <= toSize else {
-            throw IntegrityError(.outOfRange, "consistency proof from size \(fromSize) to the smaller size \(toSize): the old size must not exceed the new one")
+            throw IntegrityError(
+                .outOfRange,
+                "consistency proof from size \(fromSize) to the smaller size \(toSize): the old size must not exceed the new one")
         }
         guard fromSize > 0, fromSize < toSize else {
             return ConsistencyProof(fromSize: fromSize, toSize: toSize, path: [])
@@ -198,7 +204,7 @@ public struct MerkleTree: Sendable {
 
     private func perfectSubtree(level: Int, index: UInt64) -> Hash32 {
         let start = Int(index) * 32
-        return Array(levels[level][start ..< start + 32])
+        return Array(levels[level][start..<start + 32])
     }
 
     private static func nodeDigest(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> SHA256.Digest {

@@ -14,8 +14,12 @@ package enum NoteKeyName {
         if name.isEmpty { return "a key name must not be empty" }
         for scalar in name.unicodeScalars {
             if scalar == "+" { return "key name \"\(name)\" contains \"+\", which separates the fields of a key" }
-            if scalar.properties.isWhitespace { return "key name \"\(name)\" contains a space (U+\(hex4(scalar.value))); names must not contain Unicode spaces" }
-            if scalar.value < 0x20 || scalar.value == 0x7F { return "key name contains the control character U+\(hex4(scalar.value))" }
+            if scalar.properties.isWhitespace {
+                return "key name \"\(name)\" contains a space (U+\(hex4(scalar.value))); names must not contain Unicode spaces"
+            }
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                return "key name contains the control character U+\(hex4(scalar.value))"
+            }
         }
         return nil
     }

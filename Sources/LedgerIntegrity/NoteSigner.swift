@@ -65,24 +65,32 @@ public struct NoteSigner: Sendable {
             throw IntegrityError(.malformedKey, "private key: \(problem)")
         }
         guard let rest3 else {
-            throw IntegrityError(.malformedKey, "private key for \"\(name)\": expected PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>")
+            throw IntegrityError(
+                .malformedKey, "private key for \"\(name)\": expected PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>")
         }
         let (idText, keyText) = NoteKeyName.chop(rest3)
         guard let id = NoteKeyName.parseKeyID(idText), let keyText else {
-            throw IntegrityError(.malformedKey, "private key for \"\(name)\": expected PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>")
+            throw IntegrityError(
+                .malformedKey, "private key for \"\(name)\": expected PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>")
         }
         guard let encoded = Base64.decode(keyText), !encoded.isEmpty else {
             throw IntegrityError(.malformedKey, "private key for \"\(name)\": the key is not valid base64")
         }
         guard encoded[0] == NoteKeyName.ed25519 else {
-            throw IntegrityError(.malformedKey, "private key for \"\(name)\": unknown signature algorithm \(encoded[0]); only Ed25519 (1) is supported")
+            throw IntegrityError(
+                .malformedKey,
+                "private key for \"\(name)\": unknown signature algorithm \(encoded[0]); only Ed25519 (1) is supported")
         }
         guard encoded.count == 33 else {
-            throw IntegrityError(.malformedKey, "private key for \"\(name)\": an Ed25519 seed has 32 bytes, not \(encoded.count - 1)")
+            throw IntegrityError(
+                .malformedKey, "private key for \"\(name)\": an Ed25519 seed has 32 bytes, not \(encoded.count - 1)")
         }
         try self.init(name: String(name), seed: Array(encoded[1...]))
         guard keyID == id else {
-            throw IntegrityError(.malformedKey, "private key for \"\(name)\": key id \(idText) does not match the key (expected \(NoteKeyName.hex(keyID))); the file was altered or mistyped")
+            throw IntegrityError(
+                .malformedKey,
+                "private key for \"\(name)\": key id \(idText) does not match the key (expected \(NoteKeyName.hex(keyID))); the file was altered or mistyped"
+            )
         }
     }
 

@@ -59,13 +59,19 @@ public struct NoteVerifier: Sendable, Hashable {
             throw IntegrityError(.malformedKey, "verifier key for \"\(name)\": the key is not valid base64")
         }
         guard NoteKeyName.keyID(name: String(name), encodedKey: encoded) == id else {
-            throw IntegrityError(.malformedKey, "verifier key for \"\(name)\": key id \(idText) does not match the name and key (the key was altered or mistyped)")
+            throw IntegrityError(
+                .malformedKey,
+                "verifier key for \"\(name)\": key id \(idText) does not match the name and key (the key was altered or mistyped)"
+            )
         }
         guard encoded[0] == NoteKeyName.ed25519 else {
-            throw IntegrityError(.malformedKey, "verifier key for \"\(name)\": unknown signature algorithm \(encoded[0]); only Ed25519 (1) is supported")
+            throw IntegrityError(
+                .malformedKey,
+                "verifier key for \"\(name)\": unknown signature algorithm \(encoded[0]); only Ed25519 (1) is supported")
         }
         guard encoded.count == 33 else {
-            throw IntegrityError(.malformedKey, "verifier key for \"\(name)\": an Ed25519 key has 32 bytes, not \(encoded.count - 1)")
+            throw IntegrityError(
+                .malformedKey, "verifier key for \"\(name)\": an Ed25519 key has 32 bytes, not \(encoded.count - 1)")
         }
         try self.init(name: String(name), publicKey: Array(encoded[1...]))
     }
@@ -83,7 +89,8 @@ public struct NoteVerifier: Sendable, Hashable {
     /// - Returns: true when the signature is valid for this key.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         guard signature.count == 64,
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey)
+        else { return false }
         return key.isValidSignature(signature, for: message)
     }
 }

@@ -71,21 +71,28 @@ public enum ProofDocument: Sendable, Hashable {
                 leafIndex: try Self.require(raw.leafIndex, "leaf_index"),
                 treeSize: try Self.require(raw.treeSize, "tree_size"),
                 path: try Self.hashes(raw.path, "path"))
-            self = .inclusion(proof,
-                              leafHash: try Self.hash(raw.leafHash, "leaf_hash"),
-                              root: try Self.hash(raw.root, "root"))
+            self = .inclusion(
+                proof,
+                leafHash: try Self.hash(raw.leafHash, "leaf_hash"),
+                root: try Self.hash(raw.root, "root"))
         case (false, true):
             let proof = ConsistencyProof(
                 fromSize: try Self.require(raw.fromSize, "from_size"),
                 toSize: try Self.require(raw.toSize, "to_size"),
                 path: try Self.hashes(raw.path, "path"))
-            self = .consistency(proof,
-                                fromRoot: try Self.hash(raw.fromRoot, "from_root"),
-                                toRoot: try Self.hash(raw.toRoot, "to_root"))
+            self = .consistency(
+                proof,
+                fromRoot: try Self.hash(raw.fromRoot, "from_root"),
+                toRoot: try Self.hash(raw.toRoot, "to_root"))
         case (true, true):
-            throw IntegrityError(.malformedProofDocument, "proof document has both leaf_index and from_size; an inclusion proof has leaf_index, a consistency proof has from_size")
+            throw IntegrityError(
+                .malformedProofDocument,
+                "proof document has both leaf_index and from_size; an inclusion proof has leaf_index, a consistency proof has from_size"
+            )
         case (false, false):
-            throw IntegrityError(.malformedProofDocument, "proof document has neither leaf_index (inclusion proof) nor from_size (consistency proof)")
+            throw IntegrityError(
+                .malformedProofDocument,
+                "proof document has neither leaf_index (inclusion proof) nor from_size (consistency proof)")
         }
     }
 
@@ -99,7 +106,9 @@ public enum ProofDocument: Sendable, Hashable {
     private static func hash(_ text: String?, _ field: String) throws(IntegrityError) -> Hash32 {
         let text = try require(text, field)
         guard text.utf8.count == 64, let bytes = [UInt8](hexString: text) else {
-            throw IntegrityError(.malformedProofDocument, "proof document: field \(field): \"\(text.prefix(80))\" is not a SHA-256 hash (64 hex digits)")
+            throw IntegrityError(
+                .malformedProofDocument,
+                "proof document: field \(field): \"\(text.prefix(80))\" is not a SHA-256 hash (64 hex digits)")
         }
         return bytes
     }
@@ -122,12 +131,14 @@ public enum ProofDocument: Sendable, Hashable {
             if context.codingPath.isEmpty { return "expected a JSON object" }
             return "field \(field(context.codingPath)): expected \(type == UInt64.self ? "a non-negative integer" : "\(type)")"
         case let .valueNotFound(type, context):
-            return "field \(field(context.codingPath)): expected \(type == UInt64.self ? "a non-negative integer" : "\(type)"), found null"
+            return
+                "field \(field(context.codingPath)): expected \(type == UInt64.self ? "a non-negative integer" : "\(type)"), found null"
         case let .keyNotFound(key, _):
             return "field \(key.stringValue) is missing"
         case let .dataCorrupted(context):
             let location = context.codingPath.isEmpty ? "" : "field \(field(context.codingPath)): "
-            return location + (context.codingPath.isEmpty ? "not valid JSON (\(context.debugDescription))" : context.debugDescription)
+            return location
+                + (context.codingPath.isEmpty ? "not valid JSON (\(context.debugDescription))" : context.debugDescription)
         @unknown default:
             return "\(error)"
         }

@@ -24,7 +24,8 @@ public struct SignedNote: Sendable, Hashable {
             throw IntegrityError(.malformedNote, problem)
         }
         guard signatures.count <= Self.maximumSignatures else {
-            throw IntegrityError(.malformedNote, "note has \(signatures.count) signatures; at most \(Self.maximumSignatures) are accepted")
+            throw IntegrityError(
+                .malformedNote, "note has \(signatures.count) signatures; at most \(Self.maximumSignatures) are accepted")
         }
         self.text = text
         self.signatures = signatures
@@ -50,7 +51,10 @@ public struct SignedNote: Sendable, Hashable {
             throw IntegrityError(.malformedNote, "signed note is not valid UTF-8")
         }
         if let control = whole.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" }) {
-            throw IntegrityError(.malformedNote, "signed note contains the control character U+\(String(control.value, radix: 16, uppercase: true).leftPadded(4)); only newline is allowed (CRLF line endings are not)")
+            throw IntegrityError(
+                .malformedNote,
+                "signed note contains the control character U+\(String(control.value, radix: 16, uppercase: true).leftPadded(4)); only newline is allowed (CRLF line endings are not)"
+            )
         }
         // The text ends at the last blank line; everything after it is signature lines.
         guard let split = Self.lastBlankLine(in: encoded) else {
@@ -59,14 +63,17 @@ public struct SignedNote: Sendable, Hashable {
         let textBytes = encoded[..<(split + 1)]
         let signatureBytes = encoded[(split + 2)...]
         guard let last = signatureBytes.last, last == UInt8(ascii: "\n") else {
-            throw IntegrityError(.malformedNote, signatureBytes.isEmpty
-                ? "signed note has no signature lines after the blank line"
-                : "signed note does not end with a newline after its last signature line")
+            throw IntegrityError(
+                .malformedNote,
+                signatureBytes.isEmpty
+                    ? "signed note has no signature lines after the blank line"
+                    : "signed note does not end with a newline after its last signature line")
         }
         var signatures: [NoteSignature] = []
         let lines = signatureBytes.dropLast().split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         guard lines.count <= Self.maximumSignatures else {
-            throw IntegrityError(.malformedNote, "note has \(lines.count) signature lines; at most \(Self.maximumSignatures) are accepted")
+            throw IntegrityError(
+                .malformedNote, "note has \(lines.count) signature lines; at most \(Self.maximumSignatures) are accepted")
         }
         for (number, lineBytes) in lines.enumerated() {
             signatures.append(try Self.parseSignatureLine(String(decoding: lineBytes, as: UTF8.self), number: number + 1))
@@ -127,17 +134,25 @@ public struct SignedNote: Sendable, Hashable {
             let candidates = Set(verifiers.filter { signature.claims($0) })
             guard let verifier = candidates.first else { continue }
             guard candidates.count == 1 else {
-                throw IntegrityError(.malformedKey, "two different trusted keys are both named \(signature); key name and ID must identify one key")
+                throw IntegrityError(
+                    .malformedKey, "two different trusted keys are both named \(signature); key name and ID must identify one key"
+                )
             }
             guard verifier.isValidSignature(signature.signature, for: message) else {
-                throw IntegrityError(.invalidSignature, "signature by \(signature) does not verify: the note text was altered after signing, or the signature is forged")
+                throw IntegrityError(
+                    .invalidSignature,
+                    "signature by \(signature) does not verify: the note text was altered after signing, or the signature is forged"
+                )
             }
             if !verified.contains(signature) { verified.append(signature) }
         }
         guard !verified.isEmpty else {
             let present = signatures.map(\.description).joined(separator: ", ")
             let wanted = verifiers.map { "\($0.name)+\(NoteKeyName.hex($0.keyID))" }.joined(separator: ", ")
-            throw IntegrityError(.noMatchingSignature, "note has no signature from a trusted key (signed by: \(present.isEmpty ? "nobody" : present); trusted: \(wanted.isEmpty ? "none given" : wanted))")
+            throw IntegrityError(
+                .noMatchingSignature,
+                "note has no signature from a trusted key (signed by: \(present.isEmpty ? "nobody" : present); trusted: \(wanted.isEmpty ? "none given" : wanted))"
+            )
         }
         return verified
     }
@@ -157,7 +172,8 @@ public struct SignedNote: Sendable, Hashable {
 
     private static func textProblem(_ text: String) -> String? {
         if let control = text.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" }) {
-            return "note text contains the control character U+\(String(control.value, radix: 16, uppercase: true).leftPadded(4)); only newline is allowed"
+            return
+                "note text contains the control character U+\(String(control.value, radix: 16, uppercase: true).leftPadded(4)); only newline is allowed"
         }
         guard text.utf8.last == UInt8(ascii: "\n") else { return "note text must end with a newline" }
         return nil
@@ -177,7 +193,9 @@ public struct SignedNote: Sendable, Hashable {
     private static func parseSignatureLine(_ line: String, number: Int) throws(IntegrityError) -> NoteSignature {
         let prefix = "\u{2014} "
         guard line.hasPrefix(prefix) else {
-            throw IntegrityError(.malformedNote, "signature line \(number) does not start with an em dash (U+2014) and a space: \"\(line.prefix(60))\"")
+            throw IntegrityError(
+                .malformedNote,
+                "signature line \(number) does not start with an em dash (U+2014) and a space: \"\(line.prefix(60))\"")
         }
         let rest = line.dropFirst(prefix.count)
         guard let space = rest.firstIndex(of: " ") else {
@@ -189,7 +207,9 @@ public struct SignedNote: Sendable, Hashable {
             throw IntegrityError(.malformedNote, "signature line \(number): \(problem)")
         }
         guard let bytes = Base64.decode(encoded), bytes.count >= 5 else {
-            throw IntegrityError(.malformedNote, "signature line \(number) (\(name)): the signature is not base64 of a 4-byte key ID followed by a signature")
+            throw IntegrityError(
+                .malformedNote,
+                "signature line \(number) (\(name)): the signature is not base64 of a 4-byte key ID followed by a signature")
         }
         let keyID = UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
         return try NoteSignature(name: name, keyID: keyID, signature: Array(bytes[4...]))

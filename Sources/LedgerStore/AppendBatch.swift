@@ -152,7 +152,11 @@ public final class AppendBatch {
             return String(decoding: out[(range.lowerBound + 1)..<(range.upperBound - 1)], as: UTF8.self)
         }
         let streamName = plainString(stream, "stream")
-        if let streamName, let stream, !out.withUnsafeBytes({ Self.isStreamName(UnsafeRawBufferPointer(rebasing: $0[(stream.lowerBound + 1)..<(stream.upperBound - 1)])) }) {
+        if let streamName, let stream,
+            !out.withUnsafeBytes({
+                Self.isStreamName(UnsafeRawBufferPointer(rebasing: $0[(stream.lowerBound + 1)..<(stream.upperBound - 1)]))
+            })
+        {
             lineProblems.append("stream: \"\(streamName)\" is not of the form kind/name (e.g. negotiation/zil-faw-assembly)")
         }
         let typeName = plainString(type, "type")
@@ -162,7 +166,10 @@ public final class AppendBatch {
         if let effective, out[effective.lowerBound] != UInt8(ascii: "\"") || out[effective].contains(UInt8(ascii: "\\")) {
             lineProblems.append("effective_at: expected an RFC 3339 date-time string")
         } else if let effective,
-            out.withUnsafeBytes({ Timestamp(rfc3339Bytes: UnsafeRawBufferPointer(rebasing: $0[(effective.lowerBound + 1)..<(effective.upperBound - 1)])) }) == nil
+            out.withUnsafeBytes({
+                Timestamp(
+                    rfc3339Bytes: UnsafeRawBufferPointer(rebasing: $0[(effective.lowerBound + 1)..<(effective.upperBound - 1)]))
+            }) == nil
         {
             let effectiveAt = String(decoding: out[effective].dropFirst().dropLast(), as: UTF8.self)
             lineProblems.append("effective_at: \"\(effectiveAt)\" is not an RFC 3339 date-time (e.g. 2005-03-15T00:00:00Z)")
@@ -358,11 +365,14 @@ public final class AppendBatch {
                 stream: Array(streamName.utf8), type: Array(typeName.utf8), schema: recordSchema,
                 effectiveAt: Array(out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]),
                 data: Array(out[data]), meta: meta.map { Array(out[$0]) } ?? Self.emptyObject)
-            batchIDs[id] = (seq, key, AppendResult(seq: seq, id: id.description, stream: streamName, version: version, alreadyPresent: true))
+            batchIDs[id] = (
+                seq, key, AppendResult(seq: seq, id: id.description, stream: streamName, version: version, alreadyPresent: true)
+            )
         }
         newIDs.append((id, seq))
         if collectResults {
-            results.append(AppendResult(seq: seq, id: id.description, stream: streamName, version: version, alreadyPresent: false))
+            results.append(
+                AppendResult(seq: seq, id: id.description, stream: streamName, version: version, alreadyPresent: false))
         }
         guard problems.isEmpty else { return }
 
@@ -412,7 +422,8 @@ public final class AppendBatch {
             abort()
             let count = problems.count
             throw LedgerError(
-                conflict && problems.allSatisfy({ $0.contains("expected_version") || $0.contains("id:") }) ? .conflict : .invalidInput,
+                conflict && problems.allSatisfy({ $0.contains("expected_version") || $0.contains("id:") })
+                    ? .conflict : .invalidInput,
                 "nothing appended: \(count) problem\(count == 1 ? "" : "s") in the input", problems: problems)
         }
         if appended == 0 {
@@ -427,7 +438,8 @@ public final class AppendBatch {
             let first = update.lastSeq + 1
             let last = update.lastSeq + UInt64(appended)
             let marker = CommitMarker(
-                firstSeq: first, lastSeq: last, root: update.frontier.root, committedAt: String(decoding: recordedAt, as: UTF8.self))
+                firstSeq: first, lastSeq: last, root: update.frontier.root,
+                committedAt: String(decoding: recordedAt, as: UTF8.self))
             let frame = marker.frame
             let markerStart = writtenEnd
             try frame.withUnsafeBytes { try FileSystem.writeAll(file, $0, path: segmentName) }
@@ -518,8 +530,9 @@ public final class AppendBatch {
         guard index < bytes.count, bytes[index] != UInt8(ascii: ".") else { return false }
         while index < bytes.count {
             let c = bytes[index]
-            guard (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == UInt8(ascii: "-")
-                || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: ":")
+            guard
+                (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == UInt8(ascii: "-")
+                    || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: ":")
             else { return false }
             index += 1
         }
@@ -532,7 +545,11 @@ public final class AppendBatch {
             out.append(UInt8(value) + 48)
             return
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = value
         withUnsafeMutableBytes(of: &digits) { buffer in

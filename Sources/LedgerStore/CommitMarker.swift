@@ -1,6 +1,6 @@
 import CanonicalJSON
-import LedgerIntegrity
 import LZ4Codec
+import LedgerIntegrity
 
 /// The skippable frame that closes each commit: which records it holds and the tree root after it.
 public struct CommitMarker: Sendable, Equatable {

@@ -25,7 +25,8 @@ public struct LedgerReader: Sendable {
     public init(path: String) throws {
         layout = LedgerLayout(root: path)
         guard FileSystem.exists(layout.manifest) else {
-            throw LedgerError(.notFound, "no Parley ledger at \(path) (ledger.json is missing); create one with `parley init \(path)`")
+            throw LedgerError(
+                .notFound, "no Parley ledger at \(path) (ledger.json is missing); create one with `parley init \(path)`")
         }
         manifest = try LedgerManifest(parsing: try FileSystem.readFile(layout.manifest))
     }
@@ -41,7 +42,8 @@ public struct LedgerReader: Sendable {
     ///   - position: Where to start; `start(fromSeq:)` makes one.
     ///   - body: Receives the seq and the record line (no newline); returns false to stop.
     /// - Returns: The position after the last record delivered.
-    /// - Throws: `LedgerError(.integrity)` on damaged committed bytes; whatever `body` throws.
+    /// - Throws: `LedgerError(.integrity)` on damaged committed bytes or a hole, replay or reordering
+    ///   in the seq sequence (a missing or damaged sealed segment); whatever `body` throws.
     @discardableResult
     public func forEachRecord(
         from position: Position,
@@ -57,9 +59,14 @@ public struct LedgerReader: Sendable {
             current.offset = 0
             startIndex = max(0, (names.lastIndex { LedgerLayout.firstSeq(ofSegment: $0)! <= position.nextSeq } ?? 0))
         }
+        // Commits before the start position are skipped only while looking for it; from the first
+        // commit delivered on, every commit must start right after the previous one: a hole, a
+        // replayed or a reordered commit is damage, not a prefix.
+        var synced = false
         for index in startIndex..<names.count {
             let name = names[index]
-            if current.segment != name {
+            let resuming = current.segment == name
+            if !resuming {
                 current.segment = name
                 current.offset = 0
             }
@@ -67,11 +74,25 @@ public struct LedgerReader: Sendable {
             var stop = false
             try bytes.withUnsafeBytes { raw in
                 let scan = SegmentScan(raw, from: min(current.offset, raw.count))
+                if !resuming, let first = scan.commits.first, first.marker.firstSeq != LedgerLayout.firstSeq(ofSegment: name) {
+                    throw LedgerError(
+                        .integrity,
+                        "\(name)@\(first.start): the segment's first commit starts at seq \(first.marker.firstSeq), its name says \(LedgerLayout.firstSeq(ofSegment: name)!)"
+                    )
+                }
                 for commit in scan.commits {
-                    if commit.marker.lastSeq < current.nextSeq {
+                    if !synced && commit.marker.lastSeq < current.nextSeq {
                         current.offset = commit.markerRange.upperBound
                         continue
                     }
+                    let gap = synced ? commit.marker.firstSeq != current.nextSeq : commit.marker.firstSeq > current.nextSeq
+                    if gap {
+                        throw LedgerError(
+                            .integrity,
+                            "\(name)@\(commit.start): commit \(commit.marker.firstSeq)…\(commit.marker.lastSeq) follows seq \(current.nextSeq - 1); records are missing, replayed or out of order"
+                        )
+                    }
+                    synced = true
                     try decoder.decode(commit, in: raw, segment: name)
                     try decoder.content.withUnsafeBytes { content in
                         for (lineIndex, line) in decoder.lines.enumerated() {

@@ -17,11 +17,13 @@ public enum LedgerSetup {
         if FileSystem.exists(path) {
             guard FileSystem.isDirectory(path) else { throw LedgerError(.invalidInput, "\(path) exists and is not a directory") }
             guard FileSystem.list(path).isEmpty else {
-                throw LedgerError(.invalidInput, "\(path) is not empty and is not a Parley ledger; choose an empty or new directory")
+                throw LedgerError(
+                    .invalidInput, "\(path) is not empty and is not a Parley ledger; choose an empty or new directory")
             }
         }
         if let origin {
-            guard !origin.isEmpty, !origin.contains("\n"), origin.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+            guard !origin.isEmpty, !origin.contains("\n"),
+                origin.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
             else { throw LedgerError(.invalidInput, "--origin must be one non-empty line without spaces") }
         }
         var generator = EventIDGenerator()

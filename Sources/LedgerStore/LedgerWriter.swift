@@ -102,7 +102,9 @@ public final class LedgerWriter {
             let path = layout.segmentPath(name)
             let bytes = try FileSystem.readFile(path)
             let offset = name == index.segment ? startOffset : 0
-            guard LedgerLayout.firstSeq(ofSegment: name) == (offset == 0 ? index.lastSeq + 1 : LedgerLayout.firstSeq(ofSegment: name))
+            guard
+                LedgerLayout.firstSeq(ofSegment: name)
+                    == (offset == 0 ? index.lastSeq + 1 : LedgerLayout.firstSeq(ofSegment: name))
             else {
                 throw LedgerError(
                     .integrity,
@@ -188,7 +190,8 @@ public final class LedgerWriter {
                 guard envelope.version == previous + 1 else {
                     throw LedgerError(
                         .integrity,
-                        "\(segment): seq \(envelope.seq) has version \(envelope.version) of \(envelope.stream), expected \(previous + 1)")
+                        "\(segment): seq \(envelope.seq) has version \(envelope.version) of \(envelope.stream), expected \(previous + 1)"
+                    )
                 }
                 index.streams[envelope.stream] = envelope.version
                 index.frontier.append(leafHash: RFC6962.leafHash(record))

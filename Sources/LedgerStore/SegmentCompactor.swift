@@ -43,7 +43,8 @@ extension LedgerWriter {
             var lastMarker: CommitMarker?
             let scan = bytes.withUnsafeBytes { SegmentScan($0) }
             if let tail = scan.tail, !isActive || tail.offset < index.committedEnd {
-                throw LedgerError(.integrity, "\(name)@\(tail.problemOffset): \(tail.reason); run `parley audit` before compacting")
+                throw LedgerError(
+                    .integrity, "\(name)@\(tail.problemOffset): \(tail.reason); run `parley audit` before compacting")
             }
             try bytes.withUnsafeBytes { raw in
                 for commit in scan.commits {
@@ -71,7 +72,8 @@ extension LedgerWriter {
                 while end < content.count && content[end - 1] != 0x0A { end += 1 }
                 try content.withUnsafeBytes { raw in
                     do {
-                        try LZ4FrameEncoder.appendFrame(of: UnsafeRawBufferPointer(rebasing: raw[start..<end]), blockSize: .large, to: &rewritten)
+                        try LZ4FrameEncoder.appendFrame(
+                            of: UnsafeRawBufferPointer(rebasing: raw[start..<end]), blockSize: .large, to: &rewritten)
                     } catch {
                         throw LedgerError(.io, "\(error)")
                     }
@@ -85,7 +87,8 @@ extension LedgerWriter {
             guard rewritten.count < scan.committedEnd else { continue }
             try FileSystem.writeAtomically(rewritten, to: path)
             results.append(
-                CompactionResult(segment: name, bytesBefore: bytes.count, bytesAfter: rewritten.count, commitsBefore: scan.commits.count))
+                CompactionResult(
+                    segment: name, bytesBefore: bytes.count, bytesAfter: rewritten.count, commitsBefore: scan.commits.count))
             if isActive {
                 index.committedEnd = rewritten.count
                 index.markerStart = markerStart

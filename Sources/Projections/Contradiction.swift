@@ -27,7 +27,8 @@ public struct Contradiction: Sendable, Equatable {
         case .opposingStances:
             return "\(first.speaker) \(first.stance); \(second.speaker) \(second.stance)"
         case .differingClaims:
-            return "both confirm, but for different parties (\(first.side ?? "?") and \(second.side ?? "?")) with different claims"
+            return
+                "both confirm, but for different parties (\(first.side ?? "?") and \(second.side ?? "?")) with different claims"
         }
     }
 }

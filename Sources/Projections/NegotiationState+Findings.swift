@@ -12,7 +12,8 @@ extension NegotiationState {
             found.append(Finding(.unknownNegotiation, first.source, "negotiation \(id) was never opened (no NegotiationOpened)"))
         }
         for extra in openings.dropFirst() {
-            found.append(Finding(.duplicateOpening, extra.source, "negotiation \(id) is opened a second time; the first opening stands"))
+            found.append(
+                Finding(.duplicateOpening, extra.source, "negotiation \(id) is opened a second time; the first opening stands"))
         }
         for item in items {
             var named = Self.partyFields.compactMap { item.string($0) }

@@ -162,7 +162,8 @@ public enum StateJSON {
             "id": .string(party.id), "name": .string(party.name), "aliases": .array(party.aliases.map(JSONValue.string)),
             "record": record(party.registration.source),
             "people": .array(party.people.map { item($0.record) }),
-            "owners": .array(party.owners.map { item($0.record, adding: ["earlier_reports": .integer(Int64($0.earlier.count))]) }),
+            "owners": .array(
+                party.owners.map { item($0.record, adding: ["earlier_reports": .integer(Int64($0.earlier.count))]) }),
             "holdings": .array(
                 party.holdings.map { item($0.record, adding: ["earlier_reports": .integer(Int64($0.earlier.count))]) }),
         ]

@@ -351,11 +351,15 @@ private struct BriefingWriter {
             if !line.isEmpty { add(line) }
             add()
             for relation in party.owners {
-                add("- \(relationText(relation, subject: .owned)) (\(when(relation.record.source)); \(provenance(relation.record.source)))")
+                add(
+                    "- \(relationText(relation, subject: .owned)) (\(when(relation.record.source)); \(provenance(relation.record.source)))"
+                )
                 for line in correctionNotes(relation.record) { add("  - " + line) }
             }
             for relation in party.holdings {
-                add("- \(relationText(relation, subject: .owner)) (\(when(relation.record.source)); \(provenance(relation.record.source)))")
+                add(
+                    "- \(relationText(relation, subject: .owner)) (\(when(relation.record.source)); \(provenance(relation.record.source)))"
+                )
             }
             for person in party.people {
                 var text = "- \(md(person.personName)) — \(md(person.role))"

@@ -59,7 +59,8 @@ public struct StateSelector: Sendable {
             if let asOf = query.asOf, event.recordedAt > asOf {
                 throw LedgerError(
                     .invalidInput,
-                    "--as-of \(asOf) is before the first record (seq \(event.seq), recorded \(event.recordedAtText)); the ledger knew nothing then")
+                    "--as-of \(asOf) is before the first record (seq \(event.seq), recorded \(event.recordedAtText)); the ledger knew nothing then"
+                )
             }
         }
         if let asOfSeq = query.asOfSeq, event.seq > asOfSeq { return .stop }
@@ -96,7 +97,8 @@ public struct StateSelector: Sendable {
         }
         if let asOfSeq = query.asOfSeq, asOfSeq > lastSeq {
             throw LedgerError(
-                .invalidInput, "--as-of-seq \(asOfSeq) is beyond the last record (seq \(lastSeq), recorded \(lastRecordedAt ?? "?"))")
+                .invalidInput,
+                "--as-of-seq \(asOfSeq) is beyond the last record (seq \(lastSeq), recorded \(lastRecordedAt ?? "?"))")
         }
         if let validAt = query.validAt, folded == 0, let earliest = earliestEffective {
             throw LedgerError(

@@ -22,10 +22,14 @@ struct ValueInterner: Sendable, Equatable {
         var shared = source
         shared.stream = string(source.stream)
         shared.type = string(source.type)
-        if source.recordedAtText == lastRecordedAt { shared.recordedAtText = lastRecordedAt } else {
+        if source.recordedAtText == lastRecordedAt {
+            shared.recordedAtText = lastRecordedAt
+        } else {
             lastRecordedAt = source.recordedAtText
         }
-        if source.effectiveAtText == lastEffectiveAt { shared.effectiveAtText = lastEffectiveAt } else {
+        if source.effectiveAtText == lastEffectiveAt {
+            shared.effectiveAtText = lastEffectiveAt
+        } else {
             lastEffectiveAt = source.effectiveAtText
         }
         if let known = metas[source.meta] {

@@ -19,6 +19,9 @@ struct Parley: AsyncParsableCommand {
             7 I/O error; 64 command-line usage error.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Append.self, Log.self, Stats.self, Recover.self, Compact.self, State.self, Audit.self, Replay.self, Prove.self, VerifyProof.self, Checkpoint.self, Key.self, Report.self, Diff.self, Snapshot.self]
+        subcommands: [
+            Init.self, Append.self, Log.self, Stats.self, Recover.self, Compact.self, State.self, Audit.self, Replay.self,
+            Prove.self, VerifyProof.self, Checkpoint.self, Key.self, Report.self, Diff.self, Snapshot.self,
+        ]
     )
 }

@@ -7,7 +7,8 @@ import Testing
 @Suite struct AuditCommandTests {
     @Test func cleanLedgerPassesBothVerifiersWithTheSameRoot() throws {
         try withFixture { fixture in
-            let audit = try CLI.audit(fixture.ledger, ["--checkpoint", fixture.saved + "/200.ckpt", "--vkey", fixture.verifierKey])
+            let audit = try CLI.audit(
+                fixture.ledger, ["--checkpoint", fixture.saved + "/200.ckpt", "--vkey", fixture.verifierKey])
             #expect(audit.status == 0, "\(audit.report.summary)")
             #expect(audit.report.ok && audit.report.findings.isEmpty)
             let python = try CLI.pythonVerify(
@@ -33,8 +34,11 @@ import Testing
             let before = DirectorySnapshot.take(fixture.ledger)
             let audit = try CLI.audit(fixture.ledger, ["--vkey", fixture.verifierKey])
             #expect(audit.status == 0, "\(audit.report.summary)")
-            #expect(try CLI.parley(["audit", "--ledger", fixture.ledger, "--checkpoint", fixture.saved + "/203.ckpt",
-                                    "--vkey", fixture.verifierKey]).status == 0)
+            #expect(
+                try CLI.parley([
+                    "audit", "--ledger", fixture.ledger, "--checkpoint", fixture.saved + "/203.ckpt",
+                    "--vkey", fixture.verifierKey,
+                ]).status == 0)
             #expect(DirectorySnapshot.take(fixture.ledger) == before)
         }
     }
@@ -47,7 +51,8 @@ import Testing
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
             let verifierKey = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(verifierKey.range(of: #"^example\.org/k\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$"#, options: .regularExpression) != nil)
+            #expect(
+                verifierKey.range(of: #"^example\.org/k\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$"#, options: .regularExpression) != nil)
             let verifier = try NoteVerifier(parsing: verifierKey)
             let signer = try NoteSigner(parsing: try String(contentsOfFile: path, encoding: .utf8))
             #expect(signer.verifier == verifier)

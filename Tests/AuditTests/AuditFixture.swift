@@ -73,7 +73,10 @@ struct AuditJSON {
     /// The findings of a kind.
     func errors(_ kind: String) -> [Finding] { findings.filter { $0.kind == kind } }
 
-    var summary: String { findings.map { "\($0.kind) \($0.segment ?? "-")@\($0.offset ?? -1) seq=\($0.seq ?? -1): \($0.message)" }.joined(separator: "\n") }
+    var summary: String {
+        findings.map { "\($0.kind) \($0.segment ?? "-")@\($0.offset ?? -1) seq=\($0.seq ?? -1): \($0.message)" }.joined(
+            separator: "\n")
+    }
 }
 
 struct AuditTestError: Error, CustomStringConvertible {

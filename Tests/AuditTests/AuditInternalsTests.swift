@@ -54,8 +54,10 @@ import Testing
     }
 
     @Test func frameWalkerTellsFramesTruncationAndDamage() throws {
-        let marker = CommitMarker(firstSeq: 1, lastSeq: 1, root: RFC6962.leafHash(Array("{}".utf8)), committedAt: "2026-01-01T00:00:00Z")
-        let data: [UInt8] = [0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, 0xA7, 0, 0, 0, 0, 0, 0, 0, 0]  // empty frame, content checksum on
+        let marker = CommitMarker(
+            firstSeq: 1, lastSeq: 1, root: RFC6962.leafHash(Array("{}".utf8)), committedAt: "2026-01-01T00:00:00Z")
+        // An empty frame, content checksum on.
+        let data: [UInt8] = [0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, 0xA7, 0, 0, 0, 0, 0, 0, 0, 0]
         let bytes = data + marker.frame
         bytes.withUnsafeBytes { raw in
             guard case .data(let frame) = FrameWalker.step(raw, at: 0) else {

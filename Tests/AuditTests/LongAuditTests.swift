@@ -19,7 +19,8 @@ import Testing
             // Two batches and a few single appends: several commits, one with 4 MiB frames.
             let head = directory + "/head.ndjson"
             let tail = directory + "/tail.ndjson"
-            try LedgerFixture.expectSuccess(ProcessRunner.shell("head -n 60000 '\(events)' > '\(head)'; tail -n +60001 '\(events)' > '\(tail)'"))
+            try LedgerFixture.expectSuccess(
+                ProcessRunner.shell("head -n 60000 '\(events)' > '\(head)'; tail -n +60001 '\(events)' > '\(tail)'"))
             try LedgerFixture.expectSuccess(CLI.parley(["append", "--ledger", ledger, "--file", head, "--no-sync"]))
             try LedgerFixture.expectSuccess(CLI.parley(["append", "--ledger", ledger, "--file", tail, "--no-sync"]))
             let audit = try CLI.audit(ledger)

@@ -102,7 +102,8 @@ import Testing
         case 2: return .integer(Int64.random(in: -(1 << 53) + 1..<(1 << 53), using: &generator))
         case 3: return .string(randomString())
         case 4:
-            return .array((0..<Int.random(in: 0..<4, using: &generator)).map { _ in randomValue(depth: depth + 1, using: &generator) })
+            return .array(
+                (0..<Int.random(in: 0..<4, using: &generator)).map { _ in randomValue(depth: depth + 1, using: &generator) })
         default:
             var members: [String: JSONValue] = [:]
             for _ in 0..<Int.random(in: 0..<5, using: &generator) {

@@ -144,7 +144,8 @@ extension EventCatalogue {
             let value = try JSONValue(parsing: Array(line.utf8))
             let outcome = catalogue.check(
                 input.type, schema: input.schema, data: value["data"] ?? .null, meta: value["meta"] ?? .object([:]))
-            #expect(outcome == .valid(input.schema ?? catalogue.latestVersion(of: input.type) ?? 0), "line \(index + 1): \(outcome)")
+            #expect(
+                outcome == .valid(input.schema ?? catalogue.latestVersion(of: input.type) ?? 0), "line \(index + 1): \(outcome)")
         }
     }
 
@@ -235,7 +236,8 @@ extension EventCatalogue {
         let catalogue = try catalogue()
         let outcome = try catalogue.check(
             "PriceQuoted",
-            data: #"{"product": "bus", "basis": "sticker", "low": {"amount": "35,000", "currency": "USD"}, "high": {"amount": "40000", "currency": "USD"}}"#,
+            data:
+                #"{"product": "bus", "basis": "sticker", "low": {"amount": "35,000", "currency": "USD"}, "high": {"amount": "40000", "currency": "USD"}}"#,
             meta: #"{"confidence": "rumour", "colour": "red", "source": {}}"#)
         #expect(
             outcome
@@ -249,7 +251,8 @@ extension EventCatalogue {
     @Test func handfulOfBadInputs() throws {
         let catalogue = try catalogue()
         #expect(
-            try catalogue.check("StatementReported", data: #"{"statement_id": "s1", "speaker": "MAC", "claim": "x", "stance": "maybe"}"#)
+            try catalogue.check(
+                "StatementReported", data: #"{"statement_id": "s1", "speaker": "MAC", "claim": "x", "stance": "maybe"}"#)
                 == .invalid(#"data.stance: "maybe" is not one of confirms, denies, no-comment, qualifies"#))
         #expect(
             try catalogue.check("TermAgreed", data: #"{"agreed_by": ["zil"]}"#)
@@ -258,10 +261,18 @@ extension EventCatalogue {
             try catalogue.check("TermAgreed", data: #"{"term_id": "t1", "agreed_by": ["zil", "FAW"]}"#)
                 == .invalid(#"data.agreed_by[1]: expected a lowercase slug matching ^[a-z0-9][a-z0-9-]*$, got "FAW""#))
         #expect(
-            try catalogue.check("PriceQuoted", data: #"{"product": "bus", "basis": "sticker", "low": {"amount": 35000, "currency": "USD"}, "high": {"amount": "40000", "currency": "USD"}}"#)
+            try catalogue.check(
+                "PriceQuoted",
+                data:
+                    #"{"product": "bus", "basis": "sticker", "low": {"amount": 35000, "currency": "USD"}, "high": {"amount": "40000", "currency": "USD"}}"#
+            )
                 == .invalid(#"data.low.amount: expected a decimal string, got 35000; write decimals as strings, e.g. "35000""#))
         #expect(
-            try catalogue.check("NegotiationOpened", data: #"{"negotiation_id": "zil-faw", "title": "t", "parties": [{"party": "zil", "role": "assembler"}], "colour": 1}"#).problems
+            try catalogue.check(
+                "NegotiationOpened",
+                data:
+                    #"{"negotiation_id": "zil-faw", "title": "t", "parties": [{"party": "zil", "role": "assembler"}], "colour": 1}"#
+            ).problems
                 .first?.hasPrefix("data.colour: unknown field (allowed: ") == true)
         #expect(
             try catalogue.check("OwnershipRecorded", data: #"{"owner": "moscow-city", "owned": "zil", "from": "2005-02-30"}"#)
@@ -280,15 +291,18 @@ extension EventCatalogue {
     static let ruleCases: [RuleCase] = [
         RuleCase(
             type: "PriceQuoted",
-            data: #"{"product": "bus", "basis": "sticker", "low": {"amount": "40000", "currency": "USD"}, "high": {"amount": "35000.00", "currency": "USD"}}"#,
+            data:
+                #"{"product": "bus", "basis": "sticker", "low": {"amount": "40000", "currency": "USD"}, "high": {"amount": "35000.00", "currency": "USD"}}"#,
             expected: [#"data.low.amount: "40000" is greater than data.high.amount "35000.00""#]),
         RuleCase(
             type: "PriceQuoted",
-            data: #"{"product": "bus", "basis": "sticker", "low": {"amount": "35000", "currency": "USD"}, "high": {"amount": "40000", "currency": "EUR"}}"#,
+            data:
+                #"{"product": "bus", "basis": "sticker", "low": {"amount": "35000", "currency": "USD"}, "high": {"amount": "40000", "currency": "EUR"}}"#,
             expected: [#"data.high.currency: expected "USD" as in data.low.currency (a range has one currency), got "EUR""#]),
         RuleCase(
             type: "PriceQuoted",
-            data: #"{"product": "bus", "basis": "sticker", "low": {"amount": "35000.5", "currency": "USD"}, "high": {"amount": "35000.50", "currency": "USD"}}"#,
+            data:
+                #"{"product": "bus", "basis": "sticker", "low": {"amount": "35000.5", "currency": "USD"}, "high": {"amount": "35000.50", "currency": "USD"}}"#,
             expected: []),
         RuleCase(
             type: "TermProposed",
@@ -303,15 +317,18 @@ extension EventCatalogue {
             expected: []),
         RuleCase(
             type: "TermProposed",
-            data: #"{"term_id": "t1", "kind": "royalty", "proposed_by": "zil", "low": {"amount": "-0.5", "currency": "USD"}, "high": {"amount": "-0.75", "currency": "USD"}}"#,
+            data:
+                #"{"term_id": "t1", "kind": "royalty", "proposed_by": "zil", "low": {"amount": "-0.5", "currency": "USD"}, "high": {"amount": "-0.75", "currency": "USD"}}"#,
             expected: [#"data.low.amount: "-0.5" is greater than data.high.amount "-0.75""#]),
         RuleCase(
             type: "FinancialFactReported",
-            data: #"{"party": "zil", "metric": "units-sold", "period": {"from": "2004-01-01", "to": "2004-12-31"}, "value": {"amount": "14778", "currency": "USD"}}"#,
+            data:
+                #"{"party": "zil", "metric": "units-sold", "period": {"from": "2004-01-01", "to": "2004-12-31"}, "value": {"amount": "14778", "currency": "USD"}}"#,
             expected: ["data.value: metric units-sold takes exactly the field count; got amount, currency"]),
         RuleCase(
             type: "FinancialFactReported",
-            data: #"{"party": "zil", "metric": "revenue", "period": {"from": "2004-01-01", "to": "2004-09-30"}, "value": {"count": 1}}"#,
+            data:
+                #"{"party": "zil", "metric": "revenue", "period": {"from": "2004-01-01", "to": "2004-09-30"}, "value": {"count": 1}}"#,
             expected: ["data.value: metric revenue takes exactly the fields amount and currency; got count"]),
         RuleCase(
             type: "FinancialFactReported",
@@ -319,19 +336,23 @@ extension EventCatalogue {
             expected: ["data.value: metric net-loss takes exactly the fields amount and currency; got no fields"]),
         RuleCase(
             type: "FinancialFactReported",
-            data: #"{"party": "zil", "metric": "units-sold", "period": {"from": "2004-12-31", "to": "2004-01-01"}, "value": {"count": 14778}}"#,
+            data:
+                #"{"party": "zil", "metric": "units-sold", "period": {"from": "2004-12-31", "to": "2004-01-01"}, "value": {"count": 14778}}"#,
             expected: [#"data.period.from: "2004-12-31" is after data.period.to "2004-01-01""#]),
         RuleCase(
             type: "DemandEstimated",
-            data: #"{"market": "Moscow", "segment": "small buses", "period": "year", "low": 7000, "high": 5000, "unit": "vehicles"}"#,
+            data:
+                #"{"market": "Moscow", "segment": "small buses", "period": "year", "low": 7000, "high": 5000, "unit": "vehicles"}"#,
             expected: ["data.low: 7000 is greater than data.high 5000"]),
         RuleCase(
             type: "DemandEstimated",
-            data: #"{"market": "Moscow", "segment": "small buses", "period": "year", "low": 5000, "high": 7000, "unit": "vehicles", "horizon": {"from": "2006-01-01", "to": "2005-12-31"}}"#,
+            data:
+                #"{"market": "Moscow", "segment": "small buses", "period": "year", "low": 5000, "high": 7000, "unit": "vehicles", "horizon": {"from": "2006-01-01", "to": "2005-12-31"}}"#,
             expected: [#"data.horizon.from: "2006-01-01" is after data.horizon.to "2005-12-31""#]),
         RuleCase(
             type: "AssemblyPlanDrafted",
-            data: #"{"plan_id": "p1", "negotiation_id": "zil-faw", "products": [{"category": "bus", "models": 2}], "annual_volume": {"low": 7000, "high": 5000}, "start_window": {"from": "2005-06-01", "to": "2005-01-01"}}"#,
+            data:
+                #"{"plan_id": "p1", "negotiation_id": "zil-faw", "products": [{"category": "bus", "models": 2}], "annual_volume": {"low": 7000, "high": 5000}, "start_window": {"from": "2005-06-01", "to": "2005-01-01"}}"#,
             expected: [
                 "data.annual_volume.low: 7000 is greater than data.annual_volume.high 5000",
                 #"data.start_window.from: "2005-06-01" is after data.start_window.to "2005-01-01""#,
@@ -348,11 +369,13 @@ extension EventCatalogue {
             type: "OwnershipRecorded", data: #"{"owner": "moscow-city", "owned": "zil", "share_percent": "90"}"#,
             expected: []),
         RuleCase(
-            type: "OwnershipRecorded", data: #"{"owner": "moscow-city", "owned": "zil", "from": "2006-01-01", "to": "2005-01-01"}"#,
+            type: "OwnershipRecorded",
+            data: #"{"owner": "moscow-city", "owned": "zil", "from": "2006-01-01", "to": "2005-01-01"}"#,
             expected: [#"data.from: "2006-01-01" is after data.to "2005-01-01""#]),
         RuleCase(
             type: "RoleAssigned",
-            data: #"{"party": "mac", "role": "director", "person": {"name": "Konstantin Laptev"}, "from": "2005-01-02", "to": "2005-01-01"}"#,
+            data:
+                #"{"party": "mac", "role": "director", "person": {"name": "Konstantin Laptev"}, "from": "2005-01-02", "to": "2005-01-01"}"#,
             expected: [#"data.from: "2005-01-02" is after data.to "2005-01-01""#]),
     ]
 
@@ -371,8 +394,11 @@ extension EventCatalogue {
         // assume the shapes the schema guarantees.
         let outcome = try catalogue().check(
             "PriceQuoted",
-            data: #"{"product": "bus", "basis": "sticker", "low": {"amount": "9", "currency": "usd"}, "high": {"amount": "1", "currency": "USD"}}"#)
-        #expect(outcome.problems == [#"data.low.currency: expected a three-letter upper-case code matching ^[A-Z]{3}$, got "usd""#])
+            data:
+                #"{"product": "bus", "basis": "sticker", "low": {"amount": "9", "currency": "usd"}, "high": {"amount": "1", "currency": "USD"}}"#
+        )
+        #expect(
+            outcome.problems == [#"data.low.currency: expected a three-letter upper-case code matching ^[A-Z]{3}$, got "usd""#])
     }
 
     @Test func validatesConcurrently() async throws {

@@ -143,7 +143,8 @@ import Testing
             disagreements += 1
             if disagreements <= 10 {
                 Issue.record(
-                    "\(probe.file): Swift says \(swiftVerdicts[index] ? "valid" : "invalid"), python says \(pythonVerdicts[index] ? "valid" : "invalid"): \(probe.document.canonicalString)")
+                    "\(probe.file): Swift says \(swiftVerdicts[index] ? "valid" : "invalid"), python says \(pythonVerdicts[index] ? "valid" : "invalid"): \(probe.document.canonicalString)"
+                )
             }
         }
         #expect(disagreements == 0, "\(disagreements) of \(probes.count) documents judged differently")

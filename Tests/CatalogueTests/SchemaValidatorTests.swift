@@ -73,7 +73,8 @@ import Testing
             document: #"{"stance": "maybe"}"#,
             expected: [#"stance: "maybe" is not one of confirms, denies, no-comment, qualifies"#]),
         MessageCase(
-            schema: #"{"type": "object", "required": ["term_id", "kind"], "properties": {"term_id": {"type": "string"}, "kind": {}}}"#,
+            schema:
+                #"{"type": "object", "required": ["term_id", "kind"], "properties": {"term_id": {"type": "string"}, "kind": {}}}"#,
             document: #"{"kind": 1}"#,
             expected: ["term_id: missing (required)"]),
         MessageCase(
@@ -81,7 +82,8 @@ import Testing
             document: #"{"name": "x", "colour": "red"}"#,
             expected: ["colour: unknown field (allowed: colour_id, name)"]),
         MessageCase(
-            schema: #"{"type": "array", "items": {"type": "object", "properties": {"models": {"type": "integer", "minimum": 1}}}}"#,
+            schema:
+                #"{"type": "array", "items": {"type": "object", "properties": {"models": {"type": "integer", "minimum": 1}}}}"#,
             document: #"[{"models": 4}, {"models": 0}, {"models": "two"}]"#,
             expected: ["[1].models: expected at least 1, got 0", #"[2].models: expected an integer, got "two""#]),
         MessageCase(
@@ -214,18 +216,20 @@ import Testing
         let validator = try SchemaValidator(
             text: #"{"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": {"type": "integer"}}"#)
         #expect(validator.isValid(try Fixtures.json(#"{"id": "x", "a": 1, "b": 2}"#)))
-        #expect(validator.validate(try Fixtures.json(#"{"id": "x", "a": "1"}"#)).map(\.description) == [
-            #"a: expected an integer, got "1""#
-        ])
+        #expect(
+            validator.validate(try Fixtures.json(#"{"id": "x", "a": "1"}"#)).map(\.description) == [
+                #"a: expected an integer, got "1""#
+            ])
     }
 
     @Test func requiredNamesNeedNotBeDeclared() throws {
         let validator = try SchemaValidator(text: #"{"required": ["a"], "additionalProperties": false}"#)
         #expect(validator.validate(try Fixtures.json("{}")).map(\.description) == ["a: missing (required)"])
         // Present but not declared: additionalProperties false still forbids it (as in JSON Schema).
-        #expect(validator.validate(try Fixtures.json(#"{"a": 1}"#)).map(\.description) == [
-            "a: unknown field (no fields are allowed here)"
-        ])
+        #expect(
+            validator.validate(try Fixtures.json(#"{"a": 1}"#)).map(\.description) == [
+                "a: unknown field (no fields are allowed here)"
+            ])
     }
 
     // MARK: - what the compiler refuses
@@ -272,7 +276,9 @@ import Testing
             schema: ##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##,
             code: .invalidSchema, message: "$ref cycle"),
         BadSchema(schema: #"{"pattern": "^(a$"}"#, code: .invalidSchema, message: "#/pattern: pattern ^(a$ does not compile"),
-        BadSchema(schema: #"{"properties": {"a": 3}}"#, code: .invalidSchema, message: "#/properties/a: a schema must be an object or a boolean"),
+        BadSchema(
+            schema: #"{"properties": {"a": 3}}"#, code: .invalidSchema,
+            message: "#/properties/a: a schema must be an object or a boolean"),
     ]
 
     @Test("the compiler rejects what the subset does not cover", arguments: badSchemas)

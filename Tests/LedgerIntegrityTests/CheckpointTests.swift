@@ -28,7 +28,8 @@ import Testing
 
     /// The C2SP tlog-checkpoint example body (c2sp.org/tlog-checkpoint).
     @Test func parsesTheSpecExample() throws {
-        let checkpoint = try Checkpoint(parsing: "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n")
+        let checkpoint = try Checkpoint(
+            parsing: "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n")
         #expect(checkpoint.origin == "example.com/behind-the-sofa")
         #expect(checkpoint.rootHash.hexString == "0ac5186a91863e8e1d90c808014aa89bf5da8e3ee1d9f07630f0378f68f1ab62")
     }
@@ -37,12 +38,15 @@ import Testing
     /// (github.com/transparency-dev/formats `log/note_test.go` TestSumDBNoteParsing).
     @Test func verifiesARealSumDBCheckpoint() throws {
         let verifier = try NoteVerifier(parsing: NoteVectors.sumDBVerifierKey)
-        let checkpoint = try Checkpoint(verifying: Array(NoteVectors.sumDBCheckpoint.utf8), with: [verifier],
-                                        expectedOrigin: "go.sum database tree")
+        let checkpoint = try Checkpoint(
+            verifying: Array(NoteVectors.sumDBCheckpoint.utf8), with: [verifier],
+            expectedOrigin: "go.sum database tree")
         #expect(checkpoint.treeSize == 6_476_701)
         #expect(checkpoint.origin == "go.sum database tree")
         let wrongOrigin = #expect(throws: IntegrityError.self) {
-            try Checkpoint(verifying: Array(NoteVectors.sumDBCheckpoint.utf8), with: [verifier], expectedOrigin: "Go rocks but I might have the wrong ID")
+            try Checkpoint(
+                verifying: Array(NoteVectors.sumDBCheckpoint.utf8), with: [verifier],
+                expectedOrigin: "Go rocks but I might have the wrong ID")
         }
         #expect(wrongOrigin?.code == .originMismatch)
         let grown = NoteVectors.sumDBCheckpoint.replacing("6476701", with: "6476702")
@@ -64,7 +68,9 @@ import Testing
         #expect(error?.code == .noMatchingSignature)
 
         let rolledBack = note.encoded.replacing("\n8\n", with: "\n7\n")
-        let tampered = #expect(throws: IntegrityError.self) { try Checkpoint(verifying: Array(rolledBack.utf8), with: [signer.verifier]) }
+        let tampered = #expect(throws: IntegrityError.self) {
+            try Checkpoint(verifying: Array(rolledBack.utf8), with: [signer.verifier])
+        }
         #expect(tampered?.code == .invalidSignature)
     }
 
@@ -80,14 +86,26 @@ import Testing
         ("o\n+1\n\(goodRoot)\n", "checkpoint line 2: \"+1\" is not a tree size (decimal digits, no leading zeros)"),
         ("o\n1.0\n\(goodRoot)\n", "checkpoint line 2: \"1.0\" is not a tree size (decimal digits, no leading zeros)"),
         ("o\n\n\(goodRoot)\n", "checkpoint line 2: \"\" is not a tree size (decimal digits, no leading zeros)"),
-        ("o\n18446744073709551616\n\(goodRoot)\n", "checkpoint line 2: \"18446744073709551616\" is not a tree size (decimal digits, no leading zeros)"),
-        ("o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQy\n", "checkpoint line 3: \"XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQy\" is not the base64 of a 32-byte root hash"),
-        ("o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/Rg\n", "checkpoint line 3: \"XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/Rg\" is not the base64 of a 32-byte root hash"),
+        (
+            "o\n18446744073709551616\n\(goodRoot)\n",
+            "checkpoint line 2: \"18446744073709551616\" is not a tree size (decimal digits, no leading zeros)"
+        ),
+        (
+            "o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQy\n",
+            "checkpoint line 3: \"XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQy\" is not the base64 of a 32-byte root hash"
+        ),
+        (
+            "o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/Rg\n",
+            "checkpoint line 3: \"XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/Rg\" is not the base64 of a 32-byte root hash"
+        ),
         ("o\n8\n\(goodRoot)\n\n", "checkpoint extension line 1 must not be empty"),
         ("o\n8\n\(goodRoot)\next\n\n", "checkpoint extension line 2 must not be empty"),
         ("o\u{7}\n8\n\(goodRoot)\n", "checkpoint line 1 contains the control character U+0007"),
         ("o\n8\n\(goodRoot)\nex\tt\n", "checkpoint line 4 contains the control character U+0009"),
-        ("o\r\n8\r\n\(goodRoot)\r\n", "checkpoint line 1 contains the control character U+000D (CRLF line endings are not allowed)"),
+        (
+            "o\r\n8\r\n\(goodRoot)\r\n",
+            "checkpoint line 1 contains the control character U+000D (CRLF line endings are not allowed)"
+        ),
     ])
     func malformedBodiesAreRejected(body: String, message: String) {
         #expect(throws: IntegrityError(.malformedCheckpoint, message)) { try Checkpoint(parsing: body) }

@@ -5,9 +5,11 @@ import Testing
     typealias Vector = RFC6962Vectors.Consistency
 
     private func fixture(_ vector: Vector) -> (proof: ConsistencyProof, from: [UInt8], to: [UInt8]) {
-        (ConsistencyProof(fromSize: vector.fromSize, toSize: vector.toSize, path: vector.path),
-         RFC6962Vectors.roots[Int(vector.fromSize)],
-         RFC6962Vectors.roots[Int(vector.toSize)])
+        (
+            ConsistencyProof(fromSize: vector.fromSize, toSize: vector.toSize, path: vector.path),
+            RFC6962Vectors.roots[Int(vector.fromSize)],
+            RFC6962Vectors.roots[Int(vector.toSize)]
+        )
     }
 
     @Test(arguments: RFC6962Vectors.consistencyProofs)
@@ -24,7 +26,9 @@ import Testing
         let (proof, root1, root2) = fixture(vector)
         let m = proof.fromSize, n = proof.toSize, path = proof.path
         let wrongRoot = Array("WrongRoot".utf8)
-        func make(_ m: UInt64, _ n: UInt64, _ path: [[UInt8]]) -> ConsistencyProof { ConsistencyProof(fromSize: m, toSize: n, path: path) }
+        func make(_ m: UInt64, _ n: UInt64, _ path: [[UInt8]]) -> ConsistencyProof {
+            ConsistencyProof(fromSize: m, toSize: n, path: path)
+        }
         var probes: [(String, ConsistencyProof, [UInt8], [UInt8])] = [
             ("size1 - 1", make(m - 1, n, path), root1, root2),
             ("size1 + 1", make(m + 1, n, path), root1, root2),
@@ -45,7 +49,8 @@ import Testing
             ("truncated proof", make(m, n, Array(path.dropLast())), root1, root2),
         ]
         for index in path.indices {
-            probes.append(("modified proof[\(index)] bit 4", make(m, n, flippingBit(in: path, at: index, mask: 16)), root1, root2))
+            probes.append(
+                ("modified proof[\(index)] bit 4", make(m, n, flippingBit(in: path, at: index, mask: 16)), root1, root2))
         }
         for (description, probe, from, to) in probes {
             #expect(!probe.isValid(fromRoot: from, toRoot: to), "\(vector): \(description) verified")
@@ -93,10 +98,14 @@ import Testing
         let forged = #expect(throws: IntegrityError.self) { try proof.verify(fromRoot: from, toRoot: RFC6962Vectors.someHash) }
         #expect(forged?.code == .verificationFailed)
         #expect(forged?.message.contains("not an append-only extension") == true)
-        #expect(throws: IntegrityError(.outOfRange, "consistency proof from size 8 to the smaller size 6: a ledger never shrinks")) {
+        #expect(
+            throws: IntegrityError(.outOfRange, "consistency proof from size 8 to the smaller size 6: a ledger never shrinks")
+        ) {
             try ConsistencyProof(fromSize: 8, toSize: 6, path: proof.path).verify(fromRoot: to, toRoot: from)
         }
-        #expect(throws: IntegrityError(.verificationFailed, "consistency proof from size 6 to 8 is empty; it needs at least one node")) {
+        #expect(
+            throws: IntegrityError(.verificationFailed, "consistency proof from size 6 to 8 is empty; it needs at least one node")
+        ) {
             try ConsistencyProof(fromSize: 6, toSize: 8, path: []).verify(fromRoot: from, toRoot: to)
         }
         let short = #expect(throws: IntegrityError.self) {
@@ -113,19 +122,22 @@ import Testing
         let forged = try MerkleTree(leafHashes: syntheticLeafHashes(Int(size), salt: "forged"))
         let newRoot = tree.root
         var generator = SeededGenerator(seed: ~size)
-        for old in 0 ... size {
+        for old in 0...size {
             let proof = try tree.consistencyProof(from: old, to: size)
             let oldRoot = try tree.root(size: old)
             try proof.verify(fromRoot: oldRoot, toRoot: newRoot)
             if !proof.path.isEmpty {
                 let position = Int.random(in: proof.path.indices, using: &generator)
                 var flipped = proof
-                flipped.path = flippingBit(in: proof.path, at: position, mask: 1 << UInt8.random(in: 0 ... 7, using: &generator))
-                #expect(!flipped.isValid(fromRoot: oldRoot, toRoot: newRoot), "\(old) → \(size): flipped path[\(position)] verified")
+                flipped.path = flippingBit(in: proof.path, at: position, mask: 1 << UInt8.random(in: 0...7, using: &generator))
+                #expect(
+                    !flipped.isValid(fromRoot: oldRoot, toRoot: newRoot), "\(old) → \(size): flipped path[\(position)] verified")
             }
             if old > 0 && old < size {
                 // A different history of the same length is not consistent with this tree.
-                #expect(!proof.isValid(fromRoot: try forged.root(size: old), toRoot: newRoot), "\(old) → \(size): a forged old root verified")
+                #expect(
+                    !proof.isValid(fromRoot: try forged.root(size: old), toRoot: newRoot),
+                    "\(old) → \(size): a forged old root verified")
             }
         }
     }

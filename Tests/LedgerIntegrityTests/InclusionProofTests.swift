@@ -5,9 +5,11 @@ import Testing
     typealias Vector = RFC6962Vectors.Inclusion
 
     private func fixture(_ vector: Vector) -> (proof: InclusionProof, leaf: [UInt8], root: [UInt8]) {
-        (InclusionProof(leafIndex: vector.leafIndex, treeSize: vector.treeSize, path: vector.path),
-         RFC6962Vectors.leafHashes[Int(vector.leafIndex)],
-         RFC6962Vectors.roots[Int(vector.treeSize)])
+        (
+            InclusionProof(leafIndex: vector.leafIndex, treeSize: vector.treeSize, path: vector.path),
+            RFC6962Vectors.leafHashes[Int(vector.leafIndex)],
+            RFC6962Vectors.roots[Int(vector.treeSize)]
+        )
     }
 
     @Test(arguments: RFC6962Vectors.inclusionProofs)
@@ -38,10 +40,15 @@ import Testing
             ("preceding root", InclusionProof(leafIndex: i, treeSize: n, path: [root] + path), leaf, root),
         ]
         for index in path.indices {
-            probes.append(("modified proof[\(index)] bit 3", InclusionProof(leafIndex: i, treeSize: n, path: flippingBit(in: path, at: index)), leaf, root))
+            probes.append(
+                (
+                    "modified proof[\(index)] bit 3",
+                    InclusionProof(leafIndex: i, treeSize: n, path: flippingBit(in: path, at: index)), leaf, root
+                ))
         }
         if !path.isEmpty {
-            probes.append(("removed component", InclusionProof(leafIndex: i, treeSize: n, path: Array(path.dropLast())), leaf, root))
+            probes.append(
+                ("removed component", InclusionProof(leafIndex: i, treeSize: n, path: Array(path.dropLast())), leaf, root))
         }
         if path.count > 1 {
             let inserted = [path[0], RFC6962Vectors.someHash] + path.dropFirst()
@@ -80,11 +87,17 @@ import Testing
         #expect(mismatch?.message.contains("expected \(RFC6962Vectors.someHash.hexString)") == true)
 
         let short = InclusionProof(leafIndex: 0, treeSize: 8, path: Array(proof.path.dropLast()))
-        #expect(throws: IntegrityError(.verificationFailed, "inclusion proof for leaf 0 in a tree of size 8 has too few path entries (2)")) {
+        #expect(
+            throws: IntegrityError(
+                .verificationFailed, "inclusion proof for leaf 0 in a tree of size 8 has too few path entries (2)")
+        ) {
             try short.verify(leafHash: leaf, root: root)
         }
         let long = InclusionProof(leafIndex: 0, treeSize: 8, path: proof.path + [root])
-        #expect(throws: IntegrityError(.verificationFailed, "inclusion proof for leaf 0 in a tree of size 8 has too many path entries (4)")) {
+        #expect(
+            throws: IntegrityError(
+                .verificationFailed, "inclusion proof for leaf 0 in a tree of size 8 has too many path entries (4)")
+        ) {
             try long.verify(leafHash: leaf, root: root)
         }
         let outside = InclusionProof(leafIndex: 8, treeSize: 8, path: proof.path)
@@ -101,19 +114,23 @@ import Testing
         let tree = try MerkleTree(leafHashes: leaves)
         let root = tree.root
         var generator = SeededGenerator(seed: size)
-        for index in 0 ..< size {
+        for index in 0..<size {
             let proof = try tree.inclusionProof(leafIndex: index, treeSize: size)
             let leaf = leaves[Int(index)]
             try proof.verify(leafHash: leaf, root: root)
             if !proof.path.isEmpty {
                 let position = Int.random(in: proof.path.indices, using: &generator)
                 var flipped = proof
-                flipped.path = flippingBit(in: proof.path, at: position, mask: 1 << UInt8.random(in: 0 ... 7, using: &generator))
-                #expect(!flipped.isValid(leafHash: leaf, root: root), "size \(size) leaf \(index): flipped path[\(position)] verified")
+                flipped.path = flippingBit(in: proof.path, at: position, mask: 1 << UInt8.random(in: 0...7, using: &generator))
+                #expect(
+                    !flipped.isValid(leafHash: leaf, root: root), "size \(size) leaf \(index): flipped path[\(position)] verified"
+                )
             }
             if size > 1 {
                 let neighbour = index == 0 ? 1 : index - 1
-                #expect(!proof.isValid(leafHash: leaves[Int(neighbour)], root: root), "size \(size): leaf \(neighbour) passed as \(index)")
+                #expect(
+                    !proof.isValid(leafHash: leaves[Int(neighbour)], root: root),
+                    "size \(size): leaf \(neighbour) passed as \(index)")
             }
         }
     }

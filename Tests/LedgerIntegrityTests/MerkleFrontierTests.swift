@@ -16,7 +16,7 @@ import Testing
         let leaves = syntheticLeafHashes(600)
         let tree = try MerkleTree(leafHashes: leaves)
         var frontier = MerkleFrontier()
-        for size in 0 ... leaves.count {
+        for size in 0...leaves.count {
             #expect(frontier.size == UInt64(size))
             #expect(frontier.nodes.count == size.nonzeroBitCount)
             #expect(frontier.root == (try tree.root(size: UInt64(size))), "size \(size)")

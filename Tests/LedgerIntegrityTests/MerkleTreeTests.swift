@@ -6,7 +6,7 @@ import Testing
         #expect(RFC6962Vectors.leafInputs.map { RFC6962.leafHash($0) } == RFC6962Vectors.leafHashes)
     }
 
-    @Test(arguments: 0 ... 8)
+    @Test(arguments: 0...8)
     func rootsMatchTheVectors(size: Int) throws {
         let tree = try RFC6962Vectors.tree()
         #expect(try tree.root(size: UInt64(size)) == RFC6962Vectors.roots[size])
@@ -52,7 +52,9 @@ import Testing
     }
 
     @Test func rejectsHashesThatAreNot32Bytes() {
-        #expect(throws: IntegrityError(.malformedProof, "leaf hash 1 has 31 bytes; RFC 6962 leaf hashes are 32-byte SHA-256 digests")) {
+        #expect(
+            throws: IntegrityError(.malformedProof, "leaf hash 1 has 31 bytes; RFC 6962 leaf hashes are 32-byte SHA-256 digests")
+        ) {
             try MerkleTree(leafHashes: [RFC6962Vectors.leafHashes[0], Array(RFC6962Vectors.leafHashes[1].dropLast())])
         }
         var tree = MerkleTree()
@@ -78,16 +80,16 @@ import Testing
     }
 
     /// Proofs agree with the literal RFC 6962 recursion for every index and size pair.
-    @Test(arguments: 1 ... 33)
+    @Test(arguments: 1...33)
     func proofsMatchTheRFCDefinitions(size: Int) throws {
         let leaves = syntheticLeafHashes(size)
         let tree = try MerkleTree(leafHashes: leaves)
         #expect(tree.root == ReferenceMerkle.mth(leaves[...]))
-        for m in 0 ..< size {
+        for m in 0..<size {
             let proof = try tree.inclusionProof(leafIndex: UInt64(m), treeSize: UInt64(size))
             #expect(proof.path == ReferenceMerkle.path(m, leaves[...]), "PATH(\(m), D[\(size)])")
         }
-        for m in 0 ... size {
+        for m in 0...size {
             let proof = try tree.consistencyProof(from: UInt64(m), to: UInt64(size))
             #expect(proof.path == ReferenceMerkle.proof(m, leaves[...]), "PROOF(\(m), D[\(size)])")
         }

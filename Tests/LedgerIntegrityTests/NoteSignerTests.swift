@@ -52,9 +52,9 @@ import Testing
     @Test func everyManglingIsRejected() {
         let bytes = Array(NoteVectors.peterPrivateKey.utf8)
         var accepted: [String] = []
-        for i in 0 ... bytes.count {
-            for j in (i + 1) ..< (bytes.count + 1) where !(i == 0 && j == bytes.count) {
-                let text = String(decoding: bytes[i ..< j], as: UTF8.self)
+        for i in 0...bytes.count {
+            for j in (i + 1)..<(bytes.count + 1) where !(i == 0 && j == bytes.count) {
+                let text = String(decoding: bytes[i..<j], as: UTF8.self)
                 if (try? NoteSigner(parsing: text)) != nil { accepted.append(text) }
             }
         }
@@ -69,16 +69,26 @@ import Testing
 
     @Test(arguments: [
         (NoteVectors.peterVerifierKey, "a private key must start with PRIVATE+KEY+ (is this a verifier key?)"),
-        ("PRIVATE+KEY+PeterNeumann+c74f20a4+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
-         "private key for \"PeterNeumann\": key id c74f20a4 does not match the key (expected c74f20a3); the file was altered or mistyped"),
-        ("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDF",
-         "private key for \"PeterNeumann\": the key is not valid base64"),
-        ("PRIVATE+KEY+PeterNeumann+c74f20a3+AoEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
-         "private key for \"PeterNeumann\": unknown signature algorithm 2; only Ed25519 (1) is supported"),
-        ("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXH",
-         "private key for \"PeterNeumann\": an Ed25519 seed has 32 bytes, not 29"),
-        ("PRIVATE+KEY+Peter+Neumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
-         "private key for \"Peter\": expected PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>"),
+        (
+            "PRIVATE+KEY+PeterNeumann+c74f20a4+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+            "private key for \"PeterNeumann\": key id c74f20a4 does not match the key (expected c74f20a3); the file was altered or mistyped"
+        ),
+        (
+            "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDF",
+            "private key for \"PeterNeumann\": the key is not valid base64"
+        ),
+        (
+            "PRIVATE+KEY+PeterNeumann+c74f20a3+AoEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+            "private key for \"PeterNeumann\": unknown signature algorithm 2; only Ed25519 (1) is supported"
+        ),
+        (
+            "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXH",
+            "private key for \"PeterNeumann\": an Ed25519 seed has 32 bytes, not 29"
+        ),
+        (
+            "PRIVATE+KEY+Peter+Neumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+            "private key for \"Peter\": expected PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>"
+        ),
         ("PRIVATE+KEY++c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz", "private key: a key name must not be empty"),
         ("PRIVATE+KEY+PeterNeumann", "private key for \"PeterNeumann\": expected PRIVATE+KEY+<name>+<8 hex key id>+<base64 key>"),
         ("", "a private key must start with PRIVATE+KEY+ (is this a verifier key?)"),
@@ -100,7 +110,7 @@ import Testing
 }
 
 #if os(Linux)
-let isLinux = true
+    let isLinux = true
 #else
-let isLinux = false
+    let isLinux = false
 #endif

@@ -19,13 +19,13 @@ import Testing
         let bad = try NoteSignature(name: "PeterNeumann", keyID: 0xc74f_20a3, signature: [0xBA, 0xD5])
         let resigned = try SignedNote(text: NoteVectors.text, signatures: [bad]).signed(by: signer)
         #if os(Linux)
-        // swift-crypto on Linux (BoringSSL) signs deterministically as RFC 8032 specifies.
-        #expect(note.encoded == NoteVectors.peterNote)
-        #expect(resigned.encoded == NoteVectors.peterNote)
+            // swift-crypto on Linux (BoringSSL) signs deterministically as RFC 8032 specifies.
+            #expect(note.encoded == NoteVectors.peterNote)
+            #expect(resigned.encoded == NoteVectors.peterNote)
         #else
-        // CryptoKit randomizes Ed25519 signatures; check shape and validity instead.
-        #expect(resigned.signatures.count == 1)
-        #expect(try SignedNote(parsing: resigned.encoded).verify(with: peter).name == "PeterNeumann")
+            // CryptoKit randomizes Ed25519 signatures; check shape and validity instead.
+            #expect(resigned.signatures.count == 1)
+            #expect(try SignedNote(parsing: resigned.encoded).verify(with: peter).name == "PeterNeumann")
         #endif
         #expect(try note.verify(with: peter).keyID == 0xc74f_20a3)
     }
@@ -41,7 +41,8 @@ import Testing
 
     /// golang.org/x/mod `sumdb/note/note_test.go` TestOpen.
     @Test func opensThePublishedNote() throws {
-        let note = try SignedNote(parsing: NoteVectors.text + "\n" + NoteVectors.peterSignatureLine + NoteVectors.enochSignatureLine)
+        let note = try SignedNote(
+            parsing: NoteVectors.text + "\n" + NoteVectors.peterSignatureLine + NoteVectors.enochSignatureLine)
         // One trusted key: its signature verifies, the unknown one is ignored.
         #expect(try note.verify(with: [peter]).map(\.name) == ["PeterNeumann"])
         #expect(try note.verify(with: peter).keyID == 0xc74f_20a3)
@@ -50,20 +51,30 @@ import Testing
         // Nobody trusted: rejected.
         let none = #expect(throws: IntegrityError.self) { try note.verify(with: []) }
         #expect(none?.code == .noMatchingSignature)
-        #expect(none?.message == "note has no signature from a trusted key (signed by: PeterNeumann+c74f20a3, EnochRoot+af0cfe78; trusted: none given)")
+        #expect(
+            none?.message
+                == "note has no signature from a trusted key (signed by: PeterNeumann+c74f20a3, EnochRoot+af0cfe78; trusted: none given)"
+        )
         // Duplicated trusted key (identical) is harmless.
         #expect(try note.verify(with: [enoch, peter, enoch]).count == 2)
     }
 
     @Test func repeatedSignatureLinesAreReportedOnce() throws {
-        let note = try SignedNote(parsing: NoteVectors.text + "\n" + NoteVectors.peterSignatureLine + NoteVectors.peterSignatureLine + NoteVectors.enochSignatureLine)
+        let note = try SignedNote(
+            parsing: NoteVectors.text + "\n" + NoteVectors.peterSignatureLine + NoteVectors.peterSignatureLine
+                + NoteVectors.enochSignatureLine)
         #expect(try note.verify(with: [peter]).count == 1)
     }
 
     @Test func tamperedTextFails() throws {
         let tampered = NoteVectors.peterNote.replacing("cryptography", with: "cryptocurrency")
         let note = try SignedNote(parsing: tampered)
-        #expect(throws: IntegrityError(.invalidSignature, "signature by PeterNeumann+c74f20a3 does not verify: the note text was altered after signing, or the signature is forged")) {
+        #expect(
+            throws: IntegrityError(
+                .invalidSignature,
+                "signature by PeterNeumann+c74f20a3 does not verify: the note text was altered after signing, or the signature is forged"
+            )
+        ) {
             try note.verify(with: peter)
         }
     }
@@ -120,15 +131,19 @@ import Testing
         NoteVectors.text + "\n",
         NoteVectors.text + "\n" + String(NoteVectors.peterSignatureLine.dropLast()),
         "\u{01}" + NoteVectors.text + "\n" + NoteVectors.peterSignatureLine,
-        NoteVectors.text + "\n" + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
-        NoteVectors.text + "\n" + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+        NoteVectors.text + "\n"
+            + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
+        NoteVectors.text + "\n"
+            + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
         NoteVectors.text + "\n" + NoteVectors.peterSignatureLine + "Unexpected line.\n",
         NoteVectors.peterNote.replacing("\n", with: "\r\n"),
-        NoteVectors.text + "\n" + "- PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+        NoteVectors.text + "\n"
+            + "- PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
         NoteVectors.text + "\n" + "— PeterNeumann\n",
         NoteVectors.text + "\n" + "— PeterNeumann \n",
         NoteVectors.text + "\n" + "— PeterNeumann x08g\n",
-        NoteVectors.text + "\n" + "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM\n",
+        NoteVectors.text + "\n"
+            + "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM\n",
         NoteVectors.text + "\n" + NoteVectors.peterSignatureLine + "\n" + NoteVectors.enochSignatureLine + "\n",
         String(repeating: NoteVectors.peterSignatureLine, count: 2),
         "",
@@ -146,14 +161,18 @@ import Testing
     /// note_test.go: more than 100 signature lines is malformed.
     @Test func tooManySignaturesAreRejected() throws {
         let many = NoteVectors.text + "\n" + String(repeating: NoteVectors.peterSignatureLine, count: 101)
-        #expect(throws: IntegrityError(.malformedNote, "note has 101 signature lines; at most 100 are accepted")) { try SignedNote(parsing: many) }
+        #expect(throws: IntegrityError(.malformedNote, "note has 101 signature lines; at most 100 are accepted")) {
+            try SignedNote(parsing: many)
+        }
         let hundred = NoteVectors.text + "\n" + String(repeating: NoteVectors.peterSignatureLine, count: 100)
         #expect(try SignedNote(parsing: hundred).verify(with: peter).name == "PeterNeumann")
     }
 
     @Test func textsThatCannotBeSignedAreRejected() {
         #expect(throws: IntegrityError(.malformedNote, "note text must end with a newline")) { try SignedNote(text: "abc") }
-        #expect(throws: IntegrityError(.malformedNote, "note text contains the control character U+0009; only newline is allowed")) {
+        #expect(
+            throws: IntegrityError(.malformedNote, "note text contains the control character U+0009; only newline is allowed")
+        ) {
             try SignedNote(text: "a\tb\n")
         }
         #expect(throws: IntegrityError.self) { try NoteSignature(name: "bad name", keyID: 1, signature: [1]) }

@@ -59,30 +59,42 @@ enum RFC6962Vectors {
     /// `testonly/reference_test.go` TestRefInclusionProof.
     static let inclusionProofs: [Inclusion] = [
         Inclusion(leafIndex: 0, treeSize: 1, path: []),
-        Inclusion(leafIndex: 0, treeSize: 8, path: [
-            hx("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
-            hx("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            hx("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
-        ]),
-        Inclusion(leafIndex: 5, treeSize: 8, path: [
-            hx("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
-            hx("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
-            hx("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
-        ]),
-        Inclusion(leafIndex: 2, treeSize: 3, path: [
-            hx("fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"),
-        ]),
-        Inclusion(leafIndex: 1, treeSize: 5, path: [
-            hx("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"),
-            hx("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            hx("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
-        ]),
-        Inclusion(leafIndex: 0, treeSize: 2, path: [
-            hx("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
-        ]),
-        Inclusion(leafIndex: 1, treeSize: 2, path: [
-            hx("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"),
-        ]),
+        Inclusion(
+            leafIndex: 0, treeSize: 8,
+            path: [
+                hx("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
+                hx("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+                hx("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
+            ]),
+        Inclusion(
+            leafIndex: 5, treeSize: 8,
+            path: [
+                hx("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+                hx("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
+                hx("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+            ]),
+        Inclusion(
+            leafIndex: 2, treeSize: 3,
+            path: [
+                hx("fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125")
+            ]),
+        Inclusion(
+            leafIndex: 1, treeSize: 5,
+            path: [
+                hx("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"),
+                hx("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+                hx("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+            ]),
+        Inclusion(
+            leafIndex: 0, treeSize: 2,
+            path: [
+                hx("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7")
+            ]),
+        Inclusion(
+            leafIndex: 1, treeSize: 2,
+            path: [
+                hx("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d")
+            ]),
     ]
 
     /// One expected consistency proof.
@@ -96,25 +108,33 @@ enum RFC6962Vectors {
     /// `proof/verify_test.go` consistencyProofs (also `testonly/reference_test.go`).
     static let consistencyProofs: [Consistency] = [
         Consistency(fromSize: 1, toSize: 1, path: []),
-        Consistency(fromSize: 1, toSize: 8, path: [
-            hx("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
-            hx("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            hx("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
-        ]),
-        Consistency(fromSize: 6, toSize: 8, path: [
-            hx("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
-            hx("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
-            hx("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
-        ]),
-        Consistency(fromSize: 2, toSize: 5, path: [
-            hx("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            hx("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
-        ]),
-        Consistency(fromSize: 6, toSize: 7, path: [
-            hx("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
-            hx("b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f"),
-            hx("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
-        ]),
+        Consistency(
+            fromSize: 1, toSize: 8,
+            path: [
+                hx("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
+                hx("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+                hx("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
+            ]),
+        Consistency(
+            fromSize: 6, toSize: 8,
+            path: [
+                hx("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
+                hx("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
+                hx("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+            ]),
+        Consistency(
+            fromSize: 2, toSize: 5,
+            path: [
+                hx("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+                hx("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+            ]),
+        Consistency(
+            fromSize: 6, toSize: 7,
+            path: [
+                hx("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
+                hx("b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f"),
+                hx("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+            ]),
     ]
 
     /// `sha256SomeHash` of `proof/verify_test.go`: a 32-byte value that is no node of the tree.
@@ -176,13 +196,13 @@ struct SeededGenerator: RandomNumberGenerator {
 /// Tree sizes for property tests: every size to 40, plus random sizes up to 400.
 let propertySizes: [UInt64] = {
     var generator = SeededGenerator(seed: 6962)
-    let random = (0 ..< 16).map { _ in UInt64.random(in: 41 ... 400, using: &generator) }
-    return Array(1 ... 40) + random.sorted()
+    let random = (0..<16).map { _ in UInt64.random(in: 41...400, using: &generator) }
+    return Array(1...40) + random.sorted()
 }()
 
 /// Distinct leaf hashes for synthetic trees.
 func syntheticLeafHashes(_ count: Int, salt: String = "") -> [[UInt8]] {
-    (0 ..< count).map { RFC6962.leafHash(Array("record \(salt)\($0)".utf8)) }
+    (0..<count).map { RFC6962.leafHash(Array("record \(salt)\($0)".utf8)) }
 }
 
 /// A copy of `hashes` with one bit flipped in element `index`.

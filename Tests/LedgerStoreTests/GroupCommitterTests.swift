@@ -23,13 +23,19 @@ import Testing
                 // One caller's bad events fail alone.
                 group.addTask {
                     do {
-                        _ = try await committer.append(Array(#"{"stream":"party/x","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"p":1.5}}"#.utf8))
+                        _ = try await committer.append(
+                            Array(
+                                #"{"stream":"party/x","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"p":1.5}}"#
+                                    .utf8))
                         Issue.record("fractional number accepted")
                     } catch let error as LedgerError {
                         #expect(error.code == .invalidInput)
                     }
                     do {
-                        _ = try await committer.append(Array(#"{"stream":"party/t0","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{},"expected_version":"no-stream"}"#.utf8))
+                        _ = try await committer.append(
+                            Array(
+                                #"{"stream":"party/t0","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{},"expected_version":"no-stream"}"#
+                                    .utf8))
                     } catch let error as LedgerError {
                         #expect(error.code == .conflict)
                     }

@@ -102,15 +102,23 @@ import Testing
             let before = DirectorySnapshot.take(path)
             let writer = try LedgerWriter(path: path)
             let batch = writer.batch()
-            for index in 0..<20_000 { batch.add(LedgerFixture.event("party/big", "Noted", index, extra: #","pad":"\#(String(repeating: "x", count: 300))""#), label: "line \(index + 1)") }
-            batch.add(Array(#"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"x":1.5}}"#.utf8), label: "line 20001")
+            for index in 0..<20_000 {
+                batch.add(
+                    LedgerFixture.event("party/big", "Noted", index, extra: #","pad":"\#(String(repeating: "x", count: 300))""#),
+                    label: "line \(index + 1)")
+            }
+            batch.add(
+                Array(#"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"x":1.5}}"#.utf8),
+                label: "line 20001")
             batch.add(Array(#"{"stream":"bad","type":"noted","effective_at":"yesterday","data":[]}"#.utf8), label: "line 20002")
             do {
                 _ = try batch.finish()
                 Issue.record("bad batch committed")
             } catch let error as LedgerError {
                 #expect(error.code == .invalidInput)
-                #expect(error.problems.contains(#"line 20001: data.x: 1.5 is a fractional number; write decimals as strings, e.g. "1.5""#))
+                #expect(
+                    error.problems.contains(
+                        #"line 20001: data.x: 1.5 is a fractional number; write decimals as strings, e.g. "1.5""#))
                 #expect(error.problems.contains { $0.hasPrefix("line 20002: stream:") })
                 #expect(error.problems.contains { $0.hasPrefix("line 20002: type:") })
                 #expect(error.problems.contains { $0.hasPrefix("line 20002: effective_at:") })
@@ -130,7 +138,9 @@ import Testing
             for round in 0..<12 {
                 let writer = try LedgerWriter(path: path, options: options)
                 let batch = writer.batch(largeFrames: false)
-                for index in 0..<(1 + round % 4) { batch.add(LedgerFixture.event("party/r", "Noted", round * 10 + index), label: "l") }
+                for index in 0..<(1 + round % 4) {
+                    batch.add(LedgerFixture.event("party/r", "Noted", round * 10 + index), label: "l")
+                }
                 _ = try batch.finish()
             }
             let names = try LedgerReader(path: path).segmentNames()

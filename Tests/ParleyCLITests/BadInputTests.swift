@@ -24,7 +24,8 @@ import Testing
             status: 2, message: "line 2: data.a: unexpected '}'"),
         Case(
             name: "fractional number", arguments: base + ["--file", "-"],
-            input: #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"price":{"amount":35000.5}}}"#,
+            input:
+                #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"price":{"amount":35000.5}}}"#,
             status: 2,
             message: #"line 1: data.price.amount: 35000.5 is a fractional number; write decimals as strings, e.g. "35000.5""#),
         Case(

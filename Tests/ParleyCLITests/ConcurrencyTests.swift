@@ -24,7 +24,9 @@ import Testing
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/bin/bash")
                 process.arguments = ["-c", script]
-                process.environment = ["PARLEY": PackagePaths.parley, "LEDGER": ledger, "W": String(writer), "PATH": "/usr/bin:/bin"]
+                process.environment = [
+                    "PARLEY": PackagePaths.parley, "LEDGER": ledger, "W": String(writer), "PATH": "/usr/bin:/bin",
+                ]
                 try process.run()
                 processes.append(process)
             }

@@ -87,10 +87,11 @@ import Testing
             let ledger = dir + "/l"
             try Parley.initLedger(ledger)
             for index in 0..<40 {
-                let result = try Parley.run([
-                    "append", "--ledger", ledger, "--no-validate", "--no-sync", "--stream", "party/p\(index % 3)", "--type",
-                    "Noted", "--data", #"{"i":\#(index),"text":"the same words again and again"}"#,
-                ], environment: ["PARLEY_SEGMENT_BYTES": "3000"])
+                let result = try Parley.run(
+                    [
+                        "append", "--ledger", ledger, "--no-validate", "--no-sync", "--stream", "party/p\(index % 3)", "--type",
+                        "Noted", "--data", #"{"i":\#(index),"text":"the same words again and again"}"#,
+                    ], environment: ["PARLEY_SEGMENT_BYTES": "3000"])
                 #expect(result.status == 0)
             }
             let before = try Parley.run(["log", "--ledger", ledger]).stdout

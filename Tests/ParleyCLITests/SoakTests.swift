@@ -48,7 +48,8 @@ import Testing
             try script.write(toFile: fake, atomically: true, encoding: .utf8)
             chmod(fake, 0o755)
             let result = try ProcessRunner.run(
-                "python3", [PackagePaths.file("Tools/crash-soak"), "--parley", fake, "--kills", "3", "--quiet", "--max-batch", "100"])
+                "python3",
+                [PackagePaths.file("Tools/crash-soak"), "--parley", fake, "--kills", "3", "--quiet", "--max-batch", "100"])
             #expect(result.status == 1, "\(result.stdoutText)\n\(result.stderrText)")
             #expect(result.stderrText.contains("is missing from the ledger"), "\(result.stderrText)")
             #expect(result.stdoutText.contains("failures: 1"), "\(result.stdoutText)")

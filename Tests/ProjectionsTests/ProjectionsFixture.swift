@@ -34,7 +34,8 @@ enum ProjectionsFixture {
             let stream = input["stream"]?.stringValue ?? ""
             versions[stream, default: 0] += 1
             return try ProjectedEvent(
-                seq: UInt64(index + 1), id: input["id"]?.stringValue ?? "00000000-0000-4000-8000-\(String(format: "%012d", index))",
+                seq: UInt64(index + 1),
+                id: input["id"]?.stringValue ?? "00000000-0000-4000-8000-\(String(format: "%012d", index))",
                 stream: stream, version: versions[stream]!, type: input["type"]?.stringValue ?? "",
                 schema: input["schema"]?.integerValue ?? 1, recordedAt: recordedAt(index).description,
                 effectiveAt: input["effective_at"]?.stringValue ?? "", data: input["data"] ?? .object([:]),

@@ -82,7 +82,9 @@ import Testing
             #expect(try retracted(["--valid-at", "2005-05-25", "--as-of", firstRecordedAt]) == false)
             #expect(try retracted(["--valid-at", "2005-05-19"]) == false)
 
-            let markdown = try Self.parley(["state", "--ledger", ledger, "--format", "md", "--stream", "negotiation/zil-faw-assembly"])
+            let markdown = try Self.parley([
+                "state", "--ledger", ledger, "--format", "md", "--stream", "negotiation/zil-faw-assembly",
+            ])
             #expect(markdown.status == 0)
             #expect(markdown.stdout.hasPrefix("# Parley briefing\n"))
             #expect(markdown.stdout.contains("| net-loss | Jan–Sep 2004"))

@@ -52,7 +52,9 @@ import Testing
                 let retracted = (negotiation["statements"]?.arrayValue ?? []).flatMap { $0["statements"]?.arrayValue ?? [] }
                     .filter { $0["retracted"]?.boolValue == true }.compactMap { $0["statement_id"]?.stringValue }
                 #expect(retracted == (point >= 27 ? ["s-laptev-assembly-start"] : []))
-                let open = (negotiation["contradictions"]?.arrayValue ?? []).reduce(0) { $0 + ($1["open_pairs"]?.integerValue ?? 0) }
+                let open = (negotiation["contradictions"]?.arrayValue ?? []).reduce(0) {
+                    $0 + ($1["open_pairs"]?.integerValue ?? 0)
+                }
                 #expect(open == (point >= 16 && point < 27 ? 1 : 0), "open contradictions at seq \(point)")
                 let financials = report["financials"]?.arrayValue ?? []
                 #expect(financials.count == (point >= 21 ? 3 : point >= 19 ? Int(point) - 18 : 0))
@@ -77,7 +79,9 @@ import Testing
             // Known as of seq 26 (before the late retraction was recorded), the claim still stands on 25 May.
             let before = try ReportsFixture.json(
                 ledger, ReportQuery(asOfSeq: 26, validAt: Timestamp(dateOrDateTime: "2005-05-25")))
-            let statements = (Self.negotiation(before)?["statements"]?.arrayValue ?? []).flatMap { $0["statements"]?.arrayValue ?? [] }
+            let statements = (Self.negotiation(before)?["statements"]?.arrayValue ?? []).flatMap {
+                $0["statements"]?.arrayValue ?? []
+            }
             #expect(!statements.contains { $0["retracted"]?.boolValue == true })
             // 14 February 2005: talks begin that day; no terms or plans yet.
             let february = try ReportsFixture.json(ledger, ReportQuery(validAt: Timestamp(dateOrDateTime: "2005-02-14")))
@@ -130,7 +134,9 @@ import Testing
         try TemporaryDirectory.with { dir in
             let ledger = dir + "/zil"
             try ReportsFixture.sampleLedger(at: ledger)
-            let written = try ReportsFixture.parleyOK(["report", "--ledger", ledger, "--format", "html", "--out", dir + "/r.html"])
+            let written = try ReportsFixture.parleyOK([
+                "report", "--ledger", ledger, "--format", "html", "--out", dir + "/r.html",
+            ])
             #expect(written.stdout.isEmpty)
             let shown = try ReportsFixture.parleyOK(["report", "--ledger", ledger, "--format", "html"])
             #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/r.html")) == shown.stdout)

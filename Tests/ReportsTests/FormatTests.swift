@@ -97,7 +97,8 @@ import Testing
             #expect(html.contains("recorded later"))
             // Balanced elements (a cheap well-formedness check on what we write).
             for element in ["section", "table", "ul", "svg", "g", "figure"] {
-                let opened = html.components(separatedBy: "<\(element)>").count + html.components(separatedBy: "<\(element) ").count - 2
+                let opened =
+                    html.components(separatedBy: "<\(element)>").count + html.components(separatedBy: "<\(element) ").count - 2
                 let closed = html.components(separatedBy: "</\(element)>").count - 1
                 #expect(opened == closed, "<\(element)> opened \(opened), closed \(closed)")
             }
@@ -140,7 +141,8 @@ import Testing
             #expect(result.stdoutText.contains("Parley report"))
             #expect(result.stdoutText.contains("<svg"))
             let errors = result.stderrText.split(separator: "\n").filter { line in
-                line.contains("Uncaught") || line.contains("CONSOLE(") || line.contains("net::ERR") || line.contains("Failed to load")
+                line.contains("Uncaught") || line.contains("CONSOLE(") || line.contains("net::ERR")
+                    || line.contains("Failed to load")
             }
             #expect(errors.isEmpty, "chromium reported: \(errors.joined(separator: "\n"))")
             // Tools/render-html.sh renders it to a PNG.

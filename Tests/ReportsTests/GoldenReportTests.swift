@@ -38,7 +38,8 @@ import Testing
             let ledger = dir + "/zil"
             try ReportsFixture.sampleLedger(at: ledger)
             let result = try ReportsFixture.parleyOK(["diff", "--ledger", ledger, "--from", "21", "--to", "27"])
-            try ReportsFixture.expectGolden(try ReportsFixture.normalised(result.stdoutText, ledger: ledger), "sample-diff-21-27.md")
+            try ReportsFixture.expectGolden(
+                try ReportsFixture.normalised(result.stdoutText, ledger: ledger), "sample-diff-21-27.md")
         }
     }
 

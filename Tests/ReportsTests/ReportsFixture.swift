@@ -21,7 +21,8 @@ enum ReportsFixture {
     @discardableResult
     static func parleyOK(_ arguments: [String], input: Data? = nil) throws -> ProcessResult {
         let result = try parley(arguments, input: input)
-        try #require(result.status == 0, "parley \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderrText)")
+        try #require(
+            result.status == 0, "parley \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderrText)")
         return result
     }
 
@@ -59,9 +60,13 @@ enum ReportsFixture {
         for line in try recordLines(ledger) {
             if let value = try JSONValue(parsing: Array(line))["recorded_at"]?.stringValue { recorded.insert(value) }
         }
-        for value in recorded.sorted(by: { $0.count > $1.count }) { out = out.replacingOccurrences(of: value, with: "<recorded-at>") }
+        for value in recorded.sorted(by: { $0.count > $1.count }) {
+            out = out.replacingOccurrences(of: value, with: "<recorded-at>")
+        }
         // Dates of recording, as the HTML timeline's "recorded later" strip labels them.
-        for value in Set(recorded.map { String($0.prefix(10)) }) { out = out.replacingOccurrences(of: value, with: "<recorded-date>") }
+        for value in Set(recorded.map { String($0.prefix(10)) }) {
+            out = out.replacingOccurrences(of: value, with: "<recorded-date>")
+        }
         let hex = try NSRegularExpression(pattern: "[0-9a-f]{64}")
         out = hex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "<root>")
         return out
@@ -82,7 +87,9 @@ enum ReportsFixture {
         if expected != text {
             let actual = path + ".actual"
             try? Data(text.utf8).write(to: URL(fileURLWithPath: actual))
-            Issue.record("\(name) differs from its golden file; see \(actual) (PARLEY_UPDATE_GOLDEN=1 rewrites)", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(name) differs from its golden file; see \(actual) (PARLEY_UPDATE_GOLDEN=1 rewrites)",
+                sourceLocation: sourceLocation)
         }
     }
 

@@ -100,15 +100,21 @@ struct ChainVerifier {
                 }
                 if let outcome = outcomes[itemIndex] { consumeFrame(outcome, at: offset) }
             case .marker(let offset, let payload):
-                let parsed = chunk.bytes.withUnsafeBytes { CommitMarkerPayload.parse(UnsafeRawBufferPointer(rebasing: $0[payload])) }
-                consumeMarker(parsed.marker, parsed.problems, at: offset, end: payload.upperBound - payload.lowerBound + offset + 8)
+                let parsed = chunk.bytes.withUnsafeBytes {
+                    CommitMarkerPayload.parse(UnsafeRawBufferPointer(rebasing: $0[payload]))
+                }
+                consumeMarker(
+                    parsed.marker, parsed.problems, at: offset, end: payload.upperBound - payload.lowerBound + offset + 8)
             case .foreignSkippable(let offset, let magic):
-                report(.frameStructure, offset, nil, "skippable frame with magic 0x\(String(magic, radix: 16)) is not a commit marker")
+                report(
+                    .frameStructure, offset, nil,
+                    "skippable frame with magic 0x\(String(magic, radix: 16)) is not a commit marker")
             case .damage(let offset, let frameOffset, let reason, let truncated, let resumesAt):
                 if let resumesAt {
                     report(
                         .frameStructure, offset, nil,
-                        "\(reason) (frame at \(frameOffset); a commit marker follows at \(resumesAt), so committed data is damaged)")
+                        "\(reason) (frame at \(frameOffset); a commit marker follows at \(resumesAt), so committed data is damaged)"
+                    )
                     breakChain(offset, "records between offsets \(frameOffset) and \(resumesAt) are lost")
                     dataSinceMarker = false
                 } else {
@@ -142,7 +148,8 @@ struct ChainVerifier {
                 .segmentName, file, nil, committed + 1,
                 index == 0
                     ? "the first segment starts at seq \(first); it must be \(LedgerLayout.segmentName(firstSeq: 1))"
-                    : "segment name says it starts at seq \(first), but the previous segment ends at seq \(committed) (expected \(LedgerLayout.segmentName(firstSeq: committed + 1))): a segment is missing, extra or renamed")
+                    : "segment name says it starts at seq \(first), but the previous segment ends at seq \(committed) (expected \(LedgerLayout.segmentName(firstSeq: committed + 1))): a segment is missing, extra or renamed"
+            )
         }
     }
 
@@ -155,7 +162,9 @@ struct ChainVerifier {
         if isLastSegment {
             log.warning(.tornTail, file, markerEnd, committed + 1, what + "; readers ignore them (torn write)")
         } else {
-            log.error(.tornTail, file, markerEnd, committed + 1, what + ", in a segment that is not the last: a commit was cut or its marker removed")
+            log.error(
+                .tornTail, file, markerEnd, committed + 1,
+                what + ", in a segment that is not the last: a commit was cut or its marker removed")
         }
         if chainIntact {
             position = committed
@@ -273,7 +282,8 @@ struct ChainVerifier {
         guard marker.firstSeq == committed + 1 else {
             report(
                 .markerSeq, offset, committed + 1,
-                "commit marker covers seq \(marker.firstSeq)…\(marker.lastSeq) but the previous commit ended at seq \(committed) (commits missing, duplicated or reordered)")
+                "commit marker covers seq \(marker.firstSeq)…\(marker.lastSeq) but the previous commit ended at seq \(committed) (commits missing, duplicated or reordered)"
+            )
             breakChain(offset, "commits are missing, duplicated or reordered")
             return
         }
@@ -290,7 +300,8 @@ struct ChainVerifier {
         if root != marker.root {
             report(
                 .root, offset, marker.lastSeq,
-                "commit marker root \(marker.root.hexString) is not the RFC 6962 root \(root.hexString) of records 1…\(marker.lastSeq)")
+                "commit marker root \(marker.root.hexString) is not the RFC 6962 root \(root.hexString) of records 1…\(marker.lastSeq)"
+            )
         }
         if let committedAt = Timestamp(rfc3339: marker.committedAt) {
             if let lastCommittedAt, committedAt < lastCommittedAt {

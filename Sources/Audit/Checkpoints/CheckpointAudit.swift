@@ -73,7 +73,8 @@ struct CheckpointAudit {
             if let origin, !checkpoint.origin.utf8.elementsEqual(origin.utf8) {
                 log.error(
                     .checkpointOrigin, input.label, nil, checkpoint.treeSize,
-                    "checkpoint is for origin \"\(checkpoint.origin)\", this ledger's origin is \"\(origin)\": it belongs to another ledger")
+                    "checkpoint is for origin \"\(checkpoint.origin)\", this ledger's origin is \"\(origin)\": it belongs to another ledger"
+                )
             }
             parsed.append(Parsed(label: input.label, checkpoint: checkpoint, signed: signed))
         }
@@ -106,10 +107,12 @@ struct CheckpointAudit {
             if root != entry.checkpoint.rootHash {
                 log.error(
                     .checkpointRoot, entry.label, nil, size,
-                    "checkpoint root \(entry.checkpoint.rootHash.hexString) is not this ledger's root \(root.hexString) at tree size \(size): the ledger is not an append-only extension of this checkpoint")
+                    "checkpoint root \(entry.checkpoint.rootHash.hexString) is not this ledger's root \(root.hexString) at tree size \(size): the ledger is not an append-only extension of this checkpoint"
+                )
             } else {
                 matched.append(
-                    "\(entry.label): tree_size=\(size) is a prefix of this ledger" + (entry.signed ? " (signature verified)" : " (signature not checked)"))
+                    "\(entry.label): tree_size=\(size) is a prefix of this ledger"
+                        + (entry.signed ? " (signature verified)" : " (signature not checked)"))
             }
         }
         return matched

@@ -20,7 +20,8 @@ public enum KeyMaterial {
             keyText = String(decoding: try readFile(text, what: "verifier key"), as: UTF8.self)
         }
         do { return try NoteVerifier(parsing: keyText) } catch {
-            throw LedgerError(.invalidInput, "verifier key \(text.count > 80 ? String(text.prefix(80)) + "…" : text): \(error.message)")
+            throw LedgerError(
+                .invalidInput, "verifier key \(text.count > 80 ? String(text.prefix(80)) + "…" : text): \(error.message)")
         }
     }
 
@@ -57,7 +58,9 @@ public enum KeyMaterial {
         }
         do {
             // The umask can only take bits away; make the mode exactly 0600 regardless.
-            guard fchmod(fd, 0o600) == 0 else { throw LedgerError(.io, "cannot set mode 0600 on \(path): \(FileSystem.errorText())") }
+            guard fchmod(fd, 0o600) == 0 else {
+                throw LedgerError(.io, "cannot set mode 0600 on \(path): \(FileSystem.errorText())")
+            }
             let bytes = Array((signer.privateKeyFile + "\n").utf8)
             try bytes.withUnsafeBytes { try FileSystem.writeAll(fd, $0, path: path) }
             try FileSystem.sync(fd, path: path)

@@ -139,7 +139,9 @@ final class RecordInspector {
             output.count == line.count && (line.isEmpty || memcmp(output.baseAddress!, line.baseAddress!, line.count) == 0)
         }
         if !canonical {
-            problem(.canonical, "record is not in canonical form (RFC 8785 as pinned by FORMAT.md)" + difference(encoder.output, line))
+            problem(
+                .canonical, "record is not in canonical form (RFC 8785 as pinned by FORMAT.md)" + difference(encoder.output, line)
+            )
         }
         let members = encoder.topLevel
         if members.count == Self.fieldNames.count
@@ -203,18 +205,24 @@ final class RecordInspector {
                 return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<utf8.count])
             }
             if let bytes = value(6) {
-                if let seq = ByteFields.unsignedInteger(bytes), seq >= 1 { facts.seq = seq } else {
+                if let seq = ByteFields.unsignedInteger(bytes), seq >= 1 {
+                    facts.seq = seq
+                } else {
                     problem(.field, "record seq is not a positive integer")
                 }
             }
             if let bytes = value(9) {
-                if let version = ByteFields.unsignedInteger(bytes), version >= 1 { facts.version = version } else {
+                if let version = ByteFields.unsignedInteger(bytes), version >= 1 {
+                    facts.version = version
+                } else {
                     problem(.field, "record version is not a positive integer")
                 }
             }
             var schema: Int64?
             if let bytes = value(5) {
-                if let number = ByteFields.unsignedInteger(bytes), number >= 1 { schema = Int64(number) } else {
+                if let number = ByteFields.unsignedInteger(bytes), number >= 1 {
+                    schema = Int64(number)
+                } else {
                     problem(.field, "record schema is not a positive integer")
                 }
             }
@@ -304,7 +312,9 @@ final class RecordInspector {
                 }
                 let metaFailed: Bool
                 if case .failure(let problems) = result {
-                    metaFailed = problems.problems.contains { $0.path == "meta" || $0.path.hasPrefix("meta.") || $0.path.hasPrefix("meta[") }
+                    metaFailed = problems.problems.contains {
+                        $0.path == "meta" || $0.path.hasPrefix("meta.") || $0.path.hasPrefix("meta[")
+                    }
                 } else {
                     metaFailed = false
                 }

@@ -34,7 +34,8 @@ public struct CommittedTree: Sendable {
                     guard commit.marker.firstSeq == frontier.size + 1 else {
                         throw LedgerError(
                             .integrity,
-                            "\(name)@\(commit.markerRange.lowerBound): commit \(commit.marker.firstSeq)…\(commit.marker.lastSeq) does not continue seq \(frontier.size); run `parley audit`")
+                            "\(name)@\(commit.markerRange.lowerBound): commit \(commit.marker.firstSeq)…\(commit.marker.lastSeq) does not continue seq \(frontier.size); run `parley audit`"
+                        )
                     }
                     try decoder.decode(commit, in: raw, segment: name)
                     try decoder.content.withUnsafeBytes { content in
@@ -47,7 +48,8 @@ public struct CommittedTree: Sendable {
                     guard frontier.root == commit.marker.root else {
                         throw LedgerError(
                             .integrity,
-                            "\(name)@\(commit.markerRange.lowerBound): the commit marker's root for seq 1…\(commit.marker.lastSeq) is not the root of the records; run `parley audit`")
+                            "\(name)@\(commit.markerRange.lowerBound): the commit marker's root for seq 1…\(commit.marker.lastSeq) is not the root of the records; run `parley audit`"
+                        )
                     }
                 }
             }

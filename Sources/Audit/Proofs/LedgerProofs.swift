@@ -43,7 +43,8 @@ public enum LedgerProofs {
         let committed = try CommittedTree(ledgerAt: path, keepingTree: true)
         let newSize = toSize ?? committed.size
         guard newSize <= committed.size else {
-            throw LedgerError(.invalidInput, "--to-size \(newSize) is larger than the ledger (\(committed.size) committed records)")
+            throw LedgerError(
+                .invalidInput, "--to-size \(newSize) is larger than the ledger (\(committed.size) committed records)")
         }
         guard fromSize >= 1, fromSize <= newSize else {
             throw LedgerError(.invalidInput, "--from-size \(fromSize) must be between 1 and the new size \(newSize)")

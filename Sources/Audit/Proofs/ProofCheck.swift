@@ -48,12 +48,14 @@ public enum ProofCheck {
             guard inclusion.treeSize == head.treeSize else {
                 throw LedgerError(
                     .integrity,
-                    "the proof is for tree size \(inclusion.treeSize) but the checkpoint is for size \(head.treeSize); ask for a proof against the checkpoint (parley prove --seq \(inclusion.leafIndex + 1) --size \(head.treeSize))")
+                    "the proof is for tree size \(inclusion.treeSize) but the checkpoint is for size \(head.treeSize); ask for a proof against the checkpoint (parley prove --seq \(inclusion.leafIndex + 1) --size \(head.treeSize))"
+                )
             }
             guard root == head.rootHash else {
                 throw LedgerError(
                     .integrity,
-                    "the proof's root \(root.hexString) is not the checkpoint's root \(head.rootHash.hexString) for tree size \(head.treeSize)")
+                    "the proof's root \(root.hexString) is not the checkpoint's root \(head.rootHash.hexString) for tree size \(head.treeSize)"
+                )
             }
             var what = "record \(inclusion.leafIndex + 1) (leaf \(leafHash.hexString))"
             if var line = record {
@@ -63,25 +65,31 @@ public enum ProofCheck {
                 guard computed == leafHash else {
                     throw LedgerError(
                         .integrity,
-                        "the record's leaf hash \(computed.hexString) is not the proof's leaf_hash \(leafHash.hexString): the record differs from the one committed")
+                        "the record's leaf hash \(computed.hexString) is not the proof's leaf_hash \(leafHash.hexString): the record differs from the one committed"
+                    )
                 }
                 if let seq = (try? JSONValue(parsing: line))?["seq"]?.integerValue, seq != Int64(inclusion.leafIndex + 1) {
                     throw LedgerError(
-                        .integrity, "the record has seq \(seq) but the proof is for leaf index \(inclusion.leafIndex) (seq \(inclusion.leafIndex + 1))")
+                        .integrity,
+                        "the record has seq \(seq) but the proof is for leaf index \(inclusion.leafIndex) (seq \(inclusion.leafIndex + 1))"
+                    )
                 }
                 what = "the record (seq \(inclusion.leafIndex + 1))"
             }
             return "OK \(what) is included in the tree of size \(head.treeSize) signed for \(head.origin)"
         case .consistency(let consistency, let fromRoot, let toRoot):
             if consistency.toSize == head.treeSize && toRoot == head.rootHash {
-                return "OK the tree of size \(consistency.fromSize) with root \(fromRoot.hexString) is a prefix of the tree of size \(head.treeSize) signed for \(head.origin)"
+                return
+                    "OK the tree of size \(consistency.fromSize) with root \(fromRoot.hexString) is a prefix of the tree of size \(head.treeSize) signed for \(head.origin)"
             }
             if consistency.fromSize == head.treeSize && fromRoot == head.rootHash {
-                return "OK the tree of size \(consistency.toSize) with root \(toRoot.hexString) is an append-only extension of the tree of size \(head.treeSize) signed for \(head.origin)"
+                return
+                    "OK the tree of size \(consistency.toSize) with root \(toRoot.hexString) is an append-only extension of the tree of size \(head.treeSize) signed for \(head.origin)"
             }
             throw LedgerError(
                 .integrity,
-                "neither end of the proof is the checkpoint: the proof connects sizes \(consistency.fromSize) and \(consistency.toSize), the checkpoint is for size \(head.treeSize) with root \(head.rootHash.hexString)")
+                "neither end of the proof is the checkpoint: the proof connects sizes \(consistency.fromSize) and \(consistency.toSize), the checkpoint is for size \(head.treeSize) with root \(head.rootHash.hexString)"
+            )
         }
     }
 }

@@ -60,9 +60,12 @@ public struct AuditReport: Sendable {
         out += checkpointsVerified.map { "checkpoint \($0)" }
         let shape = "commits=\(commits) segments=\(segments)"
         if ok {
-            out.append("OK tree_size=\(treeSize) root=\(root) \(shape)" + (warningCount == 0 ? "" : " (\(warningCount) warning(s))"))
+            out.append(
+                "OK tree_size=\(treeSize) root=\(root) \(shape)" + (warningCount == 0 ? "" : " (\(warningCount) warning(s))"))
         } else {
-            out.append("FAILED \(errorCount) finding(s), \(warningCount) warning(s); verified tree_size=\(treeSize) root=\(root) \(shape)")
+            out.append(
+                "FAILED \(errorCount) finding(s), \(warningCount) warning(s); verified tree_size=\(treeSize) root=\(root) \(shape)"
+            )
         }
         return out
     }

@@ -44,7 +44,9 @@ struct SemanticPass {
                     found.append(
                         Found(
                             kind: Finding.Kind.duplicateOpening.rawValue, seq: seq,
-                            message: "negotiation \(ref.value) is opened a second time (first at seq \(opened)); the first opening stands"))
+                            message:
+                                "negotiation \(ref.value) is opened a second time (first at seq \(opened)); the first opening stands"
+                        ))
                 } else {
                     negotiations[ref.value, default: Negotiation(firstSeen: seq)].openedAt = seq
                 }
@@ -90,9 +92,10 @@ struct SemanticPass {
             }
             var current: String? = negotiation.openedAt == nil ? nil : "exploratory"
             for change in negotiation.changes.sorted(by: { ($0.time, $0.seq) < ($1.time, $1.seq) }) {
-                let legal = NegotiationStage(rawValue: change.stage).map {
-                    NegotiationStage.isLegal(from: current.flatMap(NegotiationStage.init(rawValue:)), to: $0)
-                } ?? false
+                let legal =
+                    NegotiationStage(rawValue: change.stage).map {
+                        NegotiationStage.isLegal(from: current.flatMap(NegotiationStage.init(rawValue:)), to: $0)
+                    } ?? false
                 if !legal {
                     found.append(
                         Found(

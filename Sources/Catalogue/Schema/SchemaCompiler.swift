@@ -170,7 +170,8 @@ struct SchemaCompiler {
         var set: JSONTypeSet = []
         for name in names {
             guard case .string(let text) = name, let type = JSONTypeSet(name: text) else {
-                throw unit.invalid(path, "\(name.canonicalString) is not one of null, boolean, integer, number, string, array, object")
+                throw unit.invalid(
+                    path, "\(name.canonicalString) is not one of null, boolean, integer, number, string, array, object")
             }
             set.formUnion(type)
         }

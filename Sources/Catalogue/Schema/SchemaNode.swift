@@ -94,4 +94,3 @@ struct SchemaNodeDraft {
     var minItems: Int?
     var maxItems: Int?
 }
-

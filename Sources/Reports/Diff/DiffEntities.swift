@@ -61,9 +61,10 @@ enum DiffEntities {
         var entities: [String: Entity] = [:]
         let state = report.state
         func add(_ key: String, group: String, label: String, value: JSONValue, summary: String, aggregate: String) {
-            entities[key] = Entity(group: group, label: label, value: value, summary: summary, seqs: seqs(in: value), aggregate: aggregate)
+            entities[key] = Entity(
+                group: group, label: label, value: value, summary: summary, seqs: seqs(in: value), aggregate: aggregate)
         }
-        func short(_ party: String?) -> String { party.map { state.parties.shortName($0) } ?? "unknown party" }
+        func short(_ party: String?) -> String { party.map { report.names.shortName($0) } ?? "unknown party" }
         for party in state.parties.all {
             let group = "party \(party.id)"
             let aggregate = "party/" + party.id
@@ -76,8 +77,9 @@ enum DiffEntities {
             }
             add(
                 "party/\(party.id)", group: group, label: "registration", value: value,
-                summary: "\(party.name) (\(party.id))" + ([party.kind, party.country].compactMap { $0 }.isEmpty
-                    ? "" : ": " + [party.kind, party.country].compactMap { $0 }.joined(separator: ", ")),
+                summary: "\(party.name) (\(party.id))"
+                    + ([party.kind, party.country].compactMap { $0 }.isEmpty
+                        ? "" : ": " + [party.kind, party.country].compactMap { $0 }.joined(separator: ", ")),
                 aggregate: aggregate)
             for relation in party.owners {
                 let share = relation.sharePercent.map { "\($0)% " } ?? ""
@@ -91,8 +93,11 @@ enum DiffEntities {
             for person in party.people {
                 add(
                     "party/\(party.id)/person/\(person.role)/\(person.personName)", group: group,
-                    label: "\(person.role) \(person.personName)", value: ReportJSON.party(party).objectValue?["people"]?
-                        .arrayValue?.first { $0["name"]?.stringValue == person.personName && $0["role"]?.stringValue == person.role }
+                    label: "\(person.role) \(person.personName)",
+                    value: ReportJSON.party(party).objectValue?["people"]?
+                        .arrayValue?.first {
+                            $0["name"]?.stringValue == person.personName && $0["role"]?.stringValue == person.role
+                        }
                         ?? .null,
                     summary: "\(person.personName), \(person.role)" + (person.to.map { " until \($0)" } ?? ""),
                     aggregate: aggregate)
@@ -123,12 +128,16 @@ enum DiffEntities {
                     value: .object(["scope": all["scope"] ?? .null, "scope_history": all["scope_history"] ?? .array([])]),
                     summary: "\(ReportText.products(scope.items)), proposed by \(short(scope.proposedBy))", aggregate: base)
             }
-            for term in negotiation.terms {
+            for term in section.terms {
                 var summary = "\(term.kind ?? "term") \(ReportText.moneyRange(term.low, term.high))"
                 if let by = term.proposedBy { summary += " proposed by \(short(by))" }
-                summary += term.agreement == nil ? ", not agreed" : ", agreed by \(term.agreedBy.map { short($0) }.joined(separator: ", "))"
+                summary +=
+                    term.agreement == nil
+                    ? ", not agreed" : ", agreed by \(term.agreedBy.map { short($0) }.joined(separator: ", "))"
                 if let value = term.agreedValue { summary += " at \(ReportText.money(value))" }
-                add(base + "/term/\(term.termID)", group: group, label: "term \(term.termID)", value: ReportJSON.term(term), summary: summary, aggregate: base)
+                add(
+                    base + "/term/\(term.termID)", group: group, label: "term \(term.termID)", value: ReportJSON.term(term),
+                    summary: summary, aggregate: base)
             }
             for plan in negotiation.plans {
                 var parts: [String] = []
@@ -140,7 +149,7 @@ enum DiffEntities {
                     base + "/plan/\(plan.planID)", group: group, label: "plan \(plan.planID)", value: ReportJSON.plan(plan),
                     summary: parts.joined(separator: "; "), aggregate: base)
             }
-            for statement in negotiation.statements {
+            for statement in section.statements {
                 add(
                     base + "/statement/\(statement.record.source.id)", group: group,
                     label: "statement \(statement.statementID)", value: ReportJSON.statement(statement),
@@ -152,17 +161,24 @@ enum DiffEntities {
                 add(
                     base + "/estimate/\(estimate.record.source.id)", group: group,
                     label: "market estimate (seq \(estimate.record.source.seq))",
-                    value: (all["market_estimates"]?.arrayValue ?? []).first { $0["record"]?["seq"]?.integerValue == Int64(estimate.record.source.seq) } ?? .null,
-                    summary: "\(estimate.segment), \(estimate.market): \(estimate.range.map { ReportText.range($0) } ?? "?") \(estimate.unit) a \(estimate.period)",
+                    value: (all["market_estimates"]?.arrayValue ?? []).first {
+                        $0["record"]?["seq"]?.integerValue == Int64(estimate.record.source.seq)
+                    } ?? .null,
+                    summary:
+                        "\(estimate.segment), \(estimate.market): \(estimate.range.map { ReportText.range($0) } ?? "?") \(estimate.unit) a \(estimate.period)",
                     aggregate: base)
             }
             for quote in negotiation.priceQuotes {
                 add(
-                    base + "/price/\(quote.record.source.id)", group: group, label: "price quote (seq \(quote.record.source.seq))",
-                    value: (all["price_quotes"]?.arrayValue ?? []).first { $0["record"]?["seq"]?.integerValue == Int64(quote.record.source.seq) } ?? .null,
-                    summary: "\(quote.product) \(quote.basis) price \(ReportText.moneyRange(quote.low, quote.high))", aggregate: base)
+                    base + "/price/\(quote.record.source.id)", group: group,
+                    label: "price quote (seq \(quote.record.source.seq))",
+                    value: (all["price_quotes"]?.arrayValue ?? []).first {
+                        $0["record"]?["seq"]?.integerValue == Int64(quote.record.source.seq)
+                    } ?? .null,
+                    summary: "\(quote.product) \(quote.basis) price \(ReportText.moneyRange(quote.low, quote.high))",
+                    aggregate: base)
             }
-            for topic in negotiation.contradictions {
+            for topic in section.contradictions {
                 let pairs: [JSONValue] = topic.listed.map { pair in
                     var members: [String: JSONValue] = [
                         "open": .bool(pair.isOpen), "reason": .string(pair.reason.rawValue),
@@ -201,7 +217,8 @@ enum DiffEntities {
             case .missing: value = "—"
             }
             add(
-                "financial/\(key.party)/\(key.metric)/\(key.period.from)..\(key.period.to)", group: "financial facts of \(key.party)",
+                "financial/\(key.party)/\(key.metric)/\(key.period.from)..\(key.period.to)",
+                group: "financial facts of \(key.party)",
                 label: "\(key.metric) \(ReportText.period(key.period))", value: ReportJSON.fact(fact),
                 summary: "\(short(key.party)) \(key.metric) \(ReportText.period(key.period)): \(value)",
                 aggregate: "party/" + key.party)
@@ -221,7 +238,8 @@ enum DiffEntities {
                 "finding/\(finding.seq)/\(finding.kind.rawValue)/\(finding.message)", group: "findings",
                 label: "\(finding.kind.rawValue) at seq \(finding.seq)",
                 value: .object([
-                    "kind": .string(finding.kind.rawValue), "seq": .integer(Int64(finding.seq)), "message": .string(finding.message),
+                    "kind": .string(finding.kind.rawValue), "seq": .integer(Int64(finding.seq)),
+                    "message": .string(finding.message),
                 ]),
                 summary: finding.message, aggregate: finding.stream)
         }

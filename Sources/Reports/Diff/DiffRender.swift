@@ -27,13 +27,15 @@ public enum DiffMarkdown {
         add("| Last record recorded | \(from.throughRecordedAt ?? "—") | \(to.throughRecordedAt ?? "—") |")
         add("| Ledger | `\(to.ledgerID)` | |")
         add()
-        let what = diff.isValidTime
+        let what =
+            diff.isValidTime
             ? "What became true in the world between the two valid times, as the ledger knows it now"
             : "What the ledger learned between the two points"
         let seqs = diff.events.map(\.seq)
         add(
             "\(what): \(diff.events.count) event\(diff.events.count == 1 ? "" : "s") in between"
-                + (seqs.isEmpty ? "" : " (seq \(ReportText.ranges(seqs)))") + ", \(diff.changes.count) change\(diff.changes.count == 1 ? "" : "s").")
+                + (seqs.isEmpty ? "" : " (seq \(ReportText.ranges(seqs)))")
+                + ", \(diff.changes.count) change\(diff.changes.count == 1 ? "" : "s").")
         add()
         if !diff.changes.isEmpty {
             add("## Changes")
@@ -57,7 +59,9 @@ public enum DiffMarkdown {
                 add(line)
                 if change.kind == "changed" {
                     let shown = change.fields.filter { field in
-                        !field.field.split(separator: ".").contains { ["record", "corrections", "original"].contains(String($0)) }
+                        !field.field.split(separator: ".").contains {
+                            ["record", "corrections", "original"].contains(String($0))
+                        }
                     }
                     for field in shown.prefix(8) {
                         add("  - \(code(field.field)): \(md(phrase(field.before))) → \(md(phrase(field.after)))")
@@ -99,7 +103,11 @@ public enum DiffMarkdown {
         var text = "seq \(event.seq) \(event.type)"
         var source: [String] = []
         if let publication = ReportText.publication(provenance) { source.append(md(publication)) }
-        if provenance.isIllustrative { source.append("illustrative, not sourced") } else if source.isEmpty { source.append("no source") }
+        if provenance.isIllustrative {
+            source.append("illustrative, not sourced")
+        } else if source.isEmpty {
+            source.append("no source")
+        }
         text += " (\(source.joined(separator: ", ")))"
         return text
     }

@@ -196,7 +196,10 @@ public struct StateDiff: Sendable {
         return (diff, warnings)
     }
 
-    init(isValidTime: Bool, negotiation: String?, from: End, to: End, window: [ProjectedEvent], fromReport: Report, toReport: Report) {
+    init(
+        isValidTime: Bool, negotiation: String?, from: End, to: End, window: [ProjectedEvent], fromReport: Report,
+        toReport: Report
+    ) {
         self.isValidTime = isValidTime
         self.negotiation = negotiation
         self.from = from
@@ -241,7 +244,8 @@ public struct StateDiff: Sendable {
             }
             if related.isEmpty {
                 related = Set(
-                    window.filter { DiffEntities.aggregate(of: $0, report: toReport, byID: byID) == aggregates[index] }.map(\.seq))
+                    window.filter { DiffEntities.aggregate(of: $0, report: toReport, byID: byID) == aggregates[index] }.map(\.seq)
+                )
             }
             changes[index].causes = window.filter { related.contains($0.seq) }
         }

@@ -5,7 +5,7 @@ import Projections
 enum EventSummary {
     static func text(_ event: ProjectedEvent, in report: Report) -> String {
         let data = report.data(of: event)
-        let parties = report.state.parties
+        let parties = report.names
         func name(_ key: String) -> String { data[key]?.stringValue.map { parties.shortName($0) } ?? "?" }
         func string(_ key: String) -> String? { data[key]?.stringValue }
         switch event.type {

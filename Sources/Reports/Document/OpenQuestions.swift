@@ -8,10 +8,12 @@ enum OpenQuestions {
     /// Confidence levels that count as a sourced report.
     static let sourced: Set<String> = ["reported", "confirmed"]
 
-    static func of(_ negotiation: NegotiationState, parties: [String], state: LedgerState) -> [Report.OpenQuestion] {
+    static func of(
+        _ negotiation: NegotiationState, statements: [Statement], contradictions: [TopicContradictions], terms: [Term],
+        parties: [String], names: PartyNames, facts: [String: [FinancialFact]], differing: [FinancialKey: Int]
+    ) -> [Report.OpenQuestion] {
         var questions: [Report.OpenQuestion] = []
-        func name(_ party: String?) -> String { party.map { state.parties.shortName($0) } ?? "unknown party" }
-        let statements = negotiation.statements
+        func name(_ party: String?) -> String { party.map { names.shortName($0) } ?? "unknown party" }
         for statement in statements where statement.stance == "no-comment" && !statement.isRetracted {
             let source = statement.record.source
             var text = "\(statement.speaker) declined to comment on \(statement.topic) (\(ReportText.when(source))"
@@ -19,7 +21,7 @@ enum OpenQuestions {
             text += ")"
             questions.append(.init(kind: "no-comment", text: text, seqs: [source.seq]))
         }
-        for topic in negotiation.contradictions where topic.openPairs > 0 {
+        for topic in contradictions where topic.openPairs > 0 {
             let seqs = Set(topic.listed.filter(\.isOpen).flatMap { [$0.first.record.source.seq, $0.second.record.source.seq] })
             let first = topic.listed.first { $0.isOpen }
             questions.append(
@@ -41,18 +43,21 @@ enum OpenQuestions {
             guard !retracted.isEmpty, !group.contains(where: { $0.stance == "confirms" && !$0.isRetracted }) else { continue }
             for statement in retracted {
                 guard let retraction = statement.retraction else { continue }
-                var text = "\(topic): “\(statement.claim)” (\(statement.speaker)) was retracted \(ReportText.when(retraction.source))"
+                var text =
+                    "\(topic): “\(statement.claim)” (\(statement.speaker)) was retracted \(ReportText.when(retraction.source))"
                 if let by = retraction.string("retracted_by") { text += " by \(name(by))" }
                 text += "; no confirming claim stands on this subject"
                 questions.append(
                     .init(kind: "retracted-claim", text: text, seqs: [statement.record.source.seq, retraction.source.seq]))
             }
         }
-        for term in negotiation.terms where term.agreement == nil {
+        for term in terms where term.agreement == nil {
             guard let proposal = term.proposal else { continue }
             let isRange = term.low != nil && term.high != nil && term.low != term.high
             var text = "\(term.kind ?? "term") \(term.termID): "
-            text += isRange || term.low != nil || term.high != nil ? ReportText.moneyRange(term.low, term.high) : (term.description ?? "")
+            text +=
+                isRange || term.low != nil || term.high != nil
+                ? ReportText.moneyRange(term.low, term.high) : (term.description ?? "")
             if let by = term.proposedBy { text += " proposed by \(name(by))" }
             text += isRange ? "; the range is not agreed" : "; not agreed"
             questions.append(
@@ -82,12 +87,14 @@ enum OpenQuestions {
                     seqs: [step.record.source.seq]))
         }
         for party in parties {
-            for fact in state.financials.facts(about: party) where fact.hasDifferingReports {
-                let differing = fact.earlier.filter { $0.data["value"] != fact.record.data["value"] }.count
+            for fact in facts[party] ?? [] {
+                let differing = differing[fact.key] ?? 0
+                guard differing > 0 else { continue }
                 questions.append(
                     .init(
                         kind: "differing-reports",
-                        text: "\(name(party)) \(fact.key.metric) \(ReportText.period(fact.key.period)): \(differing) earlier report\(differing == 1 ? "" : "s") differ from the latest",
+                        text:
+                            "\(name(party)) \(fact.key.metric) \(ReportText.period(fact.key.period)): \(differing) earlier report\(differing == 1 ? "" : "s") differ from the latest",
                         seqs: [fact.record.source.seq]))
             }
         }

@@ -65,6 +65,12 @@ public struct Report: Sendable {
         public var sinceLastStageStep: [ProjectedEvent]
         /// What is unsettled.
         public var openQuestions: [OpenQuestion]
+        /// Its statements in valid time (computed once: the projection derives them on each access).
+        public var statements: [Statement]
+        /// Its contradictions (computed once).
+        public var contradictions: [TopicContradictions]
+        /// Its terms (computed once).
+        public var terms: [Term]
     }
 
     /// A note on sources or dates (`meta.source.note`, `meta.time_note`) and the records it is on.
@@ -87,6 +93,13 @@ public struct Report: Sendable {
     public var notes: [Note]
     /// The corrections that applied, and each corrected event's current data.
     let corrections: CorrectionIndex
+    /// Names of the parties registered at the point.
+    let names: PartyNames
+    /// Financial facts by party, built once (each fact copies its earlier reports, and every
+    /// negotiation of a party shows them).
+    let factsByParty: [String: [FinancialFact]]
+    /// For each fact, how many earlier reports differ from the latest.
+    let differingReports: [FinancialKey: Int]
 
     /// Builds the report of a view.
     ///
@@ -103,7 +116,17 @@ public struct Report: Sendable {
         state = view.state
         events = view.events
         corrections = view.corrections
+        names = view.names
+        var factsByParty: [String: [FinancialFact]] = [:]
+        var differingReports: [FinancialKey: Int] = [:]
+        for fact in view.state.financials.all {
+            factsByParty[fact.key.party, default: []].append(fact)
+            differingReports[fact.key] = fact.earlier.reduce(0) { $0 + ($1.data["value"] != fact.record.data["value"] ? 1 : 0) }
+        }
+        self.factsByParty = factsByParty
+        self.differingReports = differingReports
         let state = view.state
+        let names = view.names
         let corrections = view.corrections
         var byNegotiation: [String: [ProjectedEvent]] = [:]
         let byID = corrections.targets
@@ -113,7 +136,9 @@ public struct Report: Sendable {
             }
         }
         negotiations = state.negotiations.all.map { negotiation in
-            Self.section(negotiation, events: byNegotiation[negotiation.id] ?? [], state: state, corrections: corrections)
+            Self.section(
+                negotiation, events: byNegotiation[negotiation.id] ?? [], state: state, corrections: corrections, names: names,
+                facts: factsByParty, differing: differingReports)
         }
         var order: [String] = []
         var seqs: [String: [UInt64]] = [:]
@@ -153,6 +178,9 @@ public struct Report: Sendable {
         }
     }
 
+    /// The financial facts about `party`, sorted by period and metric.
+    func facts(about party: String) -> [FinancialFact] { factsByParty[party] ?? [] }
+
     /// The current data of an event (corrections merged), or its data as recorded.
     func data(of event: ProjectedEvent) -> JSONValue { corrections.currentData(of: event) }
 
@@ -160,12 +188,15 @@ public struct Report: Sendable {
     func negotiationID(of event: ProjectedEvent) -> String? {
         guard event.type == "EventCorrected" else { return Self.negotiationID(of: event, corrections: corrections, byID: [:]) }
         var byID: [String: ProjectedEvent] = [:]
-        if let target = event.data["corrects"]?.stringValue, let corrected = corrections.targets[target] { byID[target] = corrected }
+        if let target = event.data["corrects"]?.stringValue, let corrected = corrections.targets[target] {
+            byID[target] = corrected
+        }
         return Self.negotiationID(of: event, corrections: corrections, byID: byID)
     }
 
     private static func section(
-        _ negotiation: NegotiationState, events: [ProjectedEvent], state: LedgerState, corrections: CorrectionIndex
+        _ negotiation: NegotiationState, events: [ProjectedEvent], state: LedgerState, corrections: CorrectionIndex,
+        names: PartyNames, facts: [String: [FinancialFact]], differing: [FinancialKey: Int]
     ) -> NegotiationSection {
         var named: Set<String> = []
         for event in events {
@@ -180,10 +211,15 @@ public struct Report: Sendable {
                     && (event.effectiveAt > mark.effectiveAt || (event.effectiveAt == mark.effectiveAt && event.seq > mark.seq))
             }.sorted { ($0.effectiveAt, $0.seq) < ($1.effectiveAt, $1.seq) }
         }
+        let statements = negotiation.statements
+        let contradictions = ContradictionDetector.detect(in: statements)
+        let terms = negotiation.terms
         return NegotiationSection(
             negotiation: negotiation, namedParties: named.sorted(), events: events, lastStageStep: last,
             sinceLastStageStep: since,
-            openQuestions: OpenQuestions.of(negotiation, parties: named.sorted(), state: state))
+            openQuestions: OpenQuestions.of(
+                negotiation, statements: statements, contradictions: contradictions, terms: terms,
+                parties: named.sorted(), names: names, facts: facts, differing: differing),
+            statements: statements, contradictions: contradictions, terms: terms)
     }
 }
-

@@ -64,7 +64,7 @@ enum ReportText {
     /// The valid time of a record at the precision it was given with (`meta.time_precision`).
     static func when(_ source: EventSource) -> String {
         let text = source.effectiveAtText
-        switch source.provenance.timePrecision {
+        switch source.meta["time_precision"]?.stringValue {
         case "year": return String(text.prefix(4))
         case "month": return String(text.prefix(7))
         case "quarter":
@@ -153,19 +153,36 @@ enum ReportText {
         return parts.joined(separator: ", ")
     }
 
-    /// Text safe inside a Markdown line or table cell.
+    /// Text safe inside a Markdown line or table cell: Markdown's special characters escaped,
+    /// line breaks (CR, LF, CRLF) made spaces. Works on UTF-8 bytes (the characters it touches
+    /// are ASCII), so a large report does not pay for grapheme breaking.
     static func markdown(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "\\", "*", "_", "`", "|", "<", ">", "[", "]", "#", "~":
-                out.append("\\")
-                out.append(character)
-            case "\n", "\r", "\r\n": out.append(" ")
-            default: out.append(character)
+        var text = text
+        return text.withUTF8 { bytes -> String in
+            guard bytes.contains(where: { markdownSpecial[Int($0)] }) else { return String(decoding: bytes, as: UTF8.self) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0D || byte == 0x0A {
+                    out.append(0x20)
+                    if byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
+                } else if markdownSpecial[Int(byte)] {
+                    out.append(0x5C)
+                    out.append(byte)
+                } else {
+                    out.append(byte)
+                }
+                index += 1
             }
+            return String(decoding: out, as: UTF8.self)
         }
-        return out
+    }
+
+    /// The bytes `markdown(_:)` changes: `\ * _ ` | < > [ ] # ~`, CR and LF.
+    private static let markdownSpecial: [Bool] = (0..<256).map { byte in
+        Array("\\*_`|<>[]#~\r\n".utf8).contains(UInt8(byte))
     }
 
     /// `text` as a Markdown code span (backticks in it are doubled around, line breaks become spaces).
@@ -182,22 +199,34 @@ enum ReportText {
         return fence + " " + flat + " " + fence
     }
 
-    /// Text safe inside HTML element content and attribute values.
+    /// Text safe inside HTML element content and attribute values: `& < > " '` as entities,
+    /// control characters other than tab, LF and CR replaced by U+FFFD. Works on UTF-8 bytes.
     static func html(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{7F}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
+        var text = text
+        return text.withUTF8 { bytes -> String in
+            guard bytes.contains(where: { htmlSpecial[Int($0)] }) else { return String(decoding: bytes, as: UTF8.self) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 32)
+            for byte in bytes {
+                switch byte {
+                case 0x26: out += Array("&amp;".utf8)
+                case 0x3C: out += Array("&lt;".utf8)
+                case 0x3E: out += Array("&gt;".utf8)
+                case 0x22: out += Array("&quot;".utf8)
+                case 0x27: out += Array("&#39;".utf8)
+                case 0x09, 0x0A, 0x0D: out.append(byte)
+                case 0x00..<0x20, 0x7F: out += [0xEF, 0xBF, 0xBD]
+                default: out.append(byte)
+                }
             }
+            return String(decoding: out, as: UTF8.self)
         }
-        return out
+    }
+
+    /// The bytes `html(_:)` changes.
+    private static let htmlSpecial: [Bool] = (0..<256).map { byte in
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 || byte == 0x7F
+            || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

@@ -93,7 +93,8 @@ final class LedgerTape {
                 guard let committed = Timestamp(rfc3339: commit.marker.committedAt) else {
                     throw LedgerError(
                         .integrity,
-                        "\(segmentNames[index])@\(commit.markerRange.lowerBound): committed_at \(commit.marker.committedAt) does not parse")
+                        "\(segmentNames[index])@\(commit.markerRange.lowerBound): committed_at \(commit.marker.committedAt) does not parse"
+                    )
                 }
                 if committed <= time { return commit.marker }
             }
@@ -150,7 +151,8 @@ final class LedgerTape {
                             .integrity, "\(name)@\(frame.range.lowerBound + (error.offset ?? 0)): \(error.message)")
                     }
                     guard content.last == 0x0A || content.isEmpty else {
-                        throw LedgerError(.integrity, "\(name)@\(frame.range.lowerBound): frame does not end with a whole record line")
+                        throw LedgerError(
+                            .integrity, "\(name)@\(frame.range.lowerBound): frame does not end with a whole record line")
                     }
                     try content.withUnsafeBytes { raw in
                         var start = 0
@@ -211,7 +213,8 @@ final class LedgerTape {
                             .integrity, "\(name)@\(frame.range.lowerBound + (error.offset ?? 0)): \(error.message)")
                     }
                     guard content.last == 0x0A || content.isEmpty else {
-                        throw LedgerError(.integrity, "\(name)@\(frame.range.lowerBound): frame does not end with a whole record line")
+                        throw LedgerError(
+                            .integrity, "\(name)@\(frame.range.lowerBound): frame does not end with a whole record line")
                     }
                     let lines = ParallelParse.lineRanges(content)
                     let skip = seq < next ? Int(min(UInt64(lines.count), next - seq)) : 0

@@ -47,21 +47,28 @@ public enum ReportCSV {
 
     /// One field, quoted when it must be.
     static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return text }
-        var quoted = "\""
-        for character in text {
-            if character == "\"" { quoted += "\"\"" } else { quoted.append(character) }
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }) else { return text }
+        var out: [UInt8] = [0x22]
+        out.reserveCapacity(utf8.count + 8)
+        for byte in utf8 {
+            out.append(byte)
+            if byte == 0x22 { out.append(0x22) }
         }
-        return quoted + "\""
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func flag(_ value: Bool) -> String { value ? "true" : "false" }
 
     static func events(_ report: Report) -> [[String]] {
-        var rows = [[
-            "seq", "event_id", "stream", "type", "negotiation", "effective_at", "recorded_at", "summary", "publication", "via",
-            "attributed_to", "confidence", "illustrative",
-        ]]
+        var rows = [
+            [
+                "seq", "event_id", "stream", "type", "negotiation", "effective_at", "recorded_at", "summary", "publication",
+                "via",
+                "attributed_to", "confidence", "illustrative",
+            ]
+        ]
         for event in report.events {
             let provenance = Provenance(meta: event.meta)
             rows.append([
@@ -75,14 +82,16 @@ public enum ReportCSV {
     }
 
     static func statements(_ report: Report) -> [[String]] {
-        var rows = [[
-            "negotiation", "topic", "statement_id", "seq", "event_id", "effective_at", "recorded_at", "speaker",
-            "speaker_kind", "speaker_party", "speaker_title", "on_behalf_of", "stance", "claim", "publication",
-            "published_at", "via", "attributed_to", "confidence", "retracted", "retraction_seq", "retracted_by",
-            "retraction_reason",
-        ]]
+        var rows = [
+            [
+                "negotiation", "topic", "statement_id", "seq", "event_id", "effective_at", "recorded_at", "speaker",
+                "speaker_kind", "speaker_party", "speaker_title", "on_behalf_of", "stance", "claim", "publication",
+                "published_at", "via", "attributed_to", "confidence", "retracted", "retraction_seq", "retracted_by",
+                "retraction_reason",
+            ]
+        ]
         for section in report.negotiations {
-            for group in StatementGroups.of(section.negotiation.statements) {
+            for group in StatementGroups.of(section.statements) {
                 for statement in group.statements {
                     let source = statement.record.source
                     let provenance = source.provenance
@@ -102,11 +111,13 @@ public enum ReportCSV {
     }
 
     static func financials(_ report: Report) -> [[String]] {
-        var rows = [[
-            "party", "metric", "period_from", "period_to", "count", "amount", "currency", "unit", "seq", "event_id",
-            "effective_at", "recorded_at", "publication", "via", "confidence", "earlier_reports", "differing_reports",
-            "corrected",
-        ]]
+        var rows = [
+            [
+                "party", "metric", "period_from", "period_to", "count", "amount", "currency", "unit", "seq", "event_id",
+                "effective_at", "recorded_at", "publication", "via", "confidence", "earlier_reports", "differing_reports",
+                "corrected",
+            ]
+        ]
         for fact in report.state.financials.all {
             let source = fact.record.source
             var count = ""
@@ -130,13 +141,15 @@ public enum ReportCSV {
     }
 
     static func terms(_ report: Report) -> [[String]] {
-        var rows = [[
-            "negotiation", "term_id", "kind", "status", "low_amount", "low_currency", "high_amount", "high_currency",
-            "proposed_by", "proposal_seq", "agreed_by", "agreed_amount", "agreed_currency", "agreement_seq", "description",
-            "publication", "confidence", "corrected",
-        ]]
+        var rows = [
+            [
+                "negotiation", "term_id", "kind", "status", "low_amount", "low_currency", "high_amount", "high_currency",
+                "proposed_by", "proposal_seq", "agreed_by", "agreed_amount", "agreed_currency", "agreement_seq", "description",
+                "publication", "confidence", "corrected",
+            ]
+        ]
         for section in report.negotiations {
-            for term in section.negotiation.terms {
+            for term in section.terms {
                 let provenance = term.proposal?.source.provenance
                 rows.append([
                     section.negotiation.id, term.termID, term.kind ?? "", term.status, term.low?.amount ?? "",

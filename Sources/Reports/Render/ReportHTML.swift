@@ -27,6 +27,8 @@ public enum ReportHTML {
         p { margin: 6px 0; }
         code, .mono { font-family: "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12px; }
         .root { word-break: break-all; }
+        td.mono { white-space: nowrap; font-size: 11px; }
+        td.date { white-space: nowrap; }
         table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; }
         th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--rule); }
         th { background: #eef1f6; font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: #3b4558; }
@@ -35,7 +37,7 @@ public enum ReportHTML {
         li { margin: 3px 0; }
         .src { color: var(--muted); font-size: 12px; }
         .stage { font-size: 15px; }
-        .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 11px; background: #e6ebf3; color: #33415c; }
+        .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 11px; background: #e6ebf3; color: #33415c; white-space: nowrap; }
         .badge.warn, .warn { color: var(--warn); }
         .badge.illustrative { background: #fdf0d5; color: #7a5300; }
         .retracted .claim { text-decoration: line-through; color: var(--muted); }
@@ -93,8 +95,8 @@ private struct HTMLWriter {
 
     private var state: LedgerState { report.state }
     private func h(_ text: String) -> String { ReportText.html(text) }
-    private func short(_ party: String?) -> String { party.map { h(state.parties.shortName($0)) } ?? "unknown party" }
-    private func name(_ party: String) -> String { h(state.parties.displayName(party)) }
+    private func short(_ party: String?) -> String { party.map { h(report.names.shortName($0)) } ?? "unknown party" }
+    private func name(_ party: String) -> String { h(report.names.displayName(party)) }
     private func when(_ source: EventSource) -> String { h(ReportText.when(source)) }
 
     /// Provenance as muted text, with an "illustrative" badge for made-up data.
@@ -139,7 +141,9 @@ private struct HTMLWriter {
         corrections()
         findings()
         notes()
-        add("<footer>Written by parley report from the ledger's records; the receipt above says exactly which. Times are UTC.</footer>")
+        add(
+            "<footer>Written by parley report from the ledger's records; the receipt above says exactly which. Times are UTC.</footer>"
+        )
         add("</main>")
         add("</body>")
         add("</html>")
@@ -179,7 +183,9 @@ private struct HTMLWriter {
         add("<section class=\"parties\">")
         add("<h2>Parties and ownership</h2>")
         add("<table>")
-        add("<thead><tr><th>Party</th><th>Kind</th><th>Country</th><th>Ownership and control</th><th>People</th><th>Source</th></tr></thead>")
+        add(
+            "<thead><tr><th>Party</th><th>Kind</th><th>Country</th><th>Ownership and control</th><th>People</th><th>Source</th></tr></thead>"
+        )
         add("<tbody>")
         for party in parties {
             var label = "<strong>\(h(party.name))</strong> <code>\(h(party.id))</code>"
@@ -270,14 +276,16 @@ private struct HTMLWriter {
         if !history.isEmpty {
             add("<h3>Stage history</h3>")
             add("<table>")
-            add("<thead><tr><th>Stage</th><th>Valid from</th><th>Recorded</th><th>Move</th><th>Reason</th><th>Source</th></tr></thead>")
+            add(
+                "<thead><tr><th>Stage</th><th>Valid from</th><th>Recorded</th><th>Move</th><th>Reason</th><th>Source</th></tr></thead>"
+            )
             add("<tbody>")
             for step in history {
                 var move = step.isOpening ? "opened" : "\(h(step.previousStage ?? "(not opened)")) → \(h(step.stage))"
                 if !step.isLegal { move += " <span class=\"badge warn\">not allowed</span>" }
                 if let declared = step.mismatchedPreviousStage { move += " (declared from \(h(declared)))" }
                 add(
-                    "<tr><td><strong>\(h(step.stage))</strong></td><td>\(when(step.record.source))</td>"
+                    "<tr><td><strong>\(h(step.stage))</strong></td><td class=\"date\">\(when(step.record.source))</td>"
                         + "<td class=\"mono\">\(h(step.record.source.recordedAtText))</td><td>\(move)</td>"
                         + "<td>\(h(step.reason ?? ""))</td><td>\(source(step.record.source))</td></tr>")
             }
@@ -288,17 +296,19 @@ private struct HTMLWriter {
             add("<h3>Parties and roles</h3>")
             var items = negotiation.parties.map { "\(name($0.party)) <code>\(h($0.party))</code> — \(h($0.role))" }
             let others = section.namedParties.filter { id in !negotiation.parties.contains { $0.party == id } }
-            if !others.isEmpty { items.append("also named: " + others.map { "\(name($0)) <code>\(h($0))</code>" }.joined(separator: ", ")) }
+            if !others.isEmpty {
+                items.append("also named: " + others.map { "\(name($0)) <code>\(h($0))</code>" }.joined(separator: ", "))
+            }
             add(sublist(items))
         }
         scope(negotiation)
-        terms(negotiation.terms)
+        terms(section.terms)
         plans(negotiation.plans)
         estimates(negotiation.marketEstimates)
         prices(negotiation.priceQuotes)
         financials(section.namedParties)
-        statements(negotiation.statements)
-        questions(negotiation, section.openQuestions)
+        statements(section.statements)
+        questions(section.contradictions, section.openQuestions)
         since(section)
         add("</section>")
     }
@@ -324,7 +334,8 @@ private struct HTMLWriter {
         add("<h3>Terms proposed and agreed</h3>")
         add("<ul>")
         for term in terms {
-            var text = "<strong>\(h(term.kind ?? "term"))</strong> <code>\(h(term.termID))</code>: \(h(ReportText.moneyRange(term.low, term.high)))"
+            var text =
+                "<strong>\(h(term.kind ?? "term"))</strong> <code>\(h(term.termID))</code>: \(h(ReportText.moneyRange(term.low, term.high)))"
             if let by = term.proposedBy { text += ", proposed by \(short(by))" }
             text += term.agreement == nil ? " — <em>proposed, not agreed</em>" : " — <strong>agreed</strong>"
             if let proposal = term.proposal { text += " (\(when(proposal.source))) \(source(proposal.source))" }
@@ -410,7 +421,7 @@ private struct HTMLWriter {
     }
 
     mutating func financials(_ parties: [String]) {
-        let facts = parties.flatMap { state.financials.facts(about: $0) }
+        let facts = parties.flatMap { report.facts(about: $0) }
         guard !facts.isEmpty else { return }
         add("<h3>Financial facts of the parties</h3>")
         add("<table>")
@@ -424,7 +435,7 @@ private struct HTMLWriter {
             case .missing: value = "—"
             }
             var cell = "\(when(fact.record.source)) \(source(fact.record.source))"
-            if fact.hasDifferingReports {
+            if (report.differingReports[fact.key] ?? 0) > 0 {
                 cell += " <span class=\"badge warn\">earlier reports differ (\(fact.earlier.count) earlier)</span>"
             }
             cell += sublist(correctionNotes(fact.record))
@@ -480,8 +491,8 @@ private struct HTMLWriter {
             + "<span class=\"src\">seq \(statement.record.source.seq)\(statement.isRetracted ? ", retracted" : "")</span>"
     }
 
-    mutating func questions(_ negotiation: NegotiationState, _ questions: [Report.OpenQuestion]) {
-        let topics = negotiation.contradictions
+    mutating func questions(_ contradictions: [TopicContradictions], _ questions: [Report.OpenQuestion]) {
+        let topics = contradictions
         guard !topics.isEmpty || !questions.isEmpty else { return }
         add("<h3>Contradictions and open questions</h3>")
         add("<ul>")
@@ -491,14 +502,17 @@ private struct HTMLWriter {
             if topic.resolvedPairs > 0 { status.append("\(topic.resolvedPairs) resolved by retraction") }
             let pairs = topic.listed.map { pair -> String in
                 let why = pair.reason == .opposingStances ? "opposing stances" : "different claims for different parties"
-                return "\(pair.isOpen ? "<span class=\"warn\">open</span>" : "resolved"), \(why): \(summary(pair.first)) vs \(summary(pair.second))"
+                return
+                    "\(pair.isOpen ? "<span class=\"warn\">open</span>" : "resolved"), \(why): \(summary(pair.first)) vs \(summary(pair.second))"
             }
             add(
                 "<li>\(topic.openPairs > 0 ? "<span class=\"warn\">⚠</span> " : "")contradiction on <strong>\(h(topic.topic))</strong> "
                     + "(\(status.joined(separator: ", ")))\(sublist(pairs))</li>")
         }
         for question in questions {
-            add("<li><span class=\"kind\">\(h(question.kind))</span>: \(h(question.text)) <span class=\"src\">seq \(h(ReportText.ranges(question.seqs)))</span></li>")
+            add(
+                "<li><span class=\"kind\">\(h(question.kind))</span>: \(h(question.text)) <span class=\"src\">seq \(h(ReportText.ranges(question.seqs)))</span></li>"
+            )
         }
         add("</ul>")
     }
@@ -517,8 +531,9 @@ private struct HTMLWriter {
         for event in section.sinceLastStageStep {
             let eventSource = EventSource(event)
             add(
-                "<tr><td>\(event.seq)</td><td>\(when(eventSource))</td><td class=\"mono\">\(h(event.recordedAtText))</td>"
-                    + "<td>\(h(event.type))</td><td>\(h(EventSummary.text(event, in: report)))</td><td>\(source(eventSource))</td></tr>")
+                "<tr><td>\(event.seq)</td><td class=\"date\">\(when(eventSource))</td><td class=\"mono\">\(h(event.recordedAtText))</td>"
+                    + "<td>\(h(event.type))</td><td>\(h(EventSummary.text(event, in: report)))</td><td>\(source(eventSource))</td></tr>"
+            )
         }
         add("</tbody>")
         add("</table>")
@@ -554,11 +569,15 @@ private struct HTMLWriter {
         add("<section class=\"findings\">")
         add("<h2>Findings</h2>")
         if findings.isEmpty {
-            add("<p>None: every reference resolves, stage moves are legal, and every correction and retraction found its target.</p>")
+            add(
+                "<p>None: every reference resolves, stage moves are legal, and every correction and retraction found its target.</p>"
+            )
         } else {
             add("<ul>")
             for finding in findings {
-                add("<li>seq \(finding.seq) <code>\(h(finding.kind.rawValue))</code> (\(h(finding.stream))): \(h(finding.message))</li>")
+                add(
+                    "<li>seq \(finding.seq) <code>\(h(finding.kind.rawValue))</code> (\(h(finding.stream))): \(h(finding.message))</li>"
+                )
             }
             add("</ul>")
         }

@@ -226,15 +226,18 @@ public enum ReportJSON {
                 }),
             "parties": .array(
                 negotiation.parties.map {
-                    .object(["party": .string($0.party), "name": .string(parties.displayName($0.party)), "role": .string($0.role)])
+                    .object([
+                        "party": .string($0.party), "name": .string(report.names.displayName($0.party)), "role": .string($0.role),
+                    ])
                 }),
             "named_parties": .array(section.namedParties.map(JSONValue.string)),
             "scope_history": .array(negotiation.scopeHistory.map { scope($0) }),
-            "terms": .array(negotiation.terms.map { term($0) }),
+            "terms": .array(section.terms.map { term($0) }),
             "plans": .array(negotiation.plans.map { plan($0) }),
             "market_estimates": .array(
                 negotiation.marketEstimates.map { estimate in
-                    var fields = pick(estimate.record.data, ["market", "segment", "period", "low", "high", "unit", "horizon", "estimated_by"])
+                    var fields = pick(
+                        estimate.record.data, ["market", "segment", "period", "low", "high", "unit", "horizon", "estimated_by"])
                     fields["market"] = .string(estimate.market)
                     fields["segment"] = .string(estimate.segment)
                     fields["period"] = .string(estimate.period)
@@ -249,10 +252,10 @@ public enum ReportJSON {
                     return item(quote.record, fields)
                 }),
             "statements": .array(
-                StatementGroups.of(negotiation.statements).map { group in
+                StatementGroups.of(section.statements).map { group in
                     .object(["topic": .string(group.topic), "statements": .array(group.statements.map { statement($0) })])
                 }),
-            "contradictions": .array(negotiation.contradictions.map { contradictions($0) }),
+            "contradictions": .array(section.contradictions.map { contradictions($0) }),
             "open_questions": .array(
                 section.openQuestions.map {
                     .object(["kind": .string($0.kind), "text": .string($0.text), "seqs": .array($0.seqs.map(int))])
@@ -385,10 +388,13 @@ public enum ReportJSON {
         let corrections = report.corrections
         var members: [String: JSONValue] = [
             "seq": int(note.source.seq), "event_id": .string(note.source.id), "corrects": .string(note.corrects),
-            "applied": .bool(corrections.isApplied(note.source.id)), "reason": .string(note.reason), "record": record(note.source),
+            "applied": .bool(corrections.isApplied(note.source.id)), "reason": .string(note.reason),
+            "record": record(note.source),
         ]
         var changeList: [JSONValue] = []
-        if let target = corrections.targets[note.corrects], let (before, _) = corrections.dataAround(correction: note.source.id, of: target) {
+        if let target = corrections.targets[note.corrects],
+            let (before, _) = corrections.dataAround(correction: note.source.id, of: target)
+        {
             members["corrects_seq"] = int(target.seq)
             changeList = changes(before, note.changes)
         } else {

@@ -31,8 +31,8 @@ private struct MarkdownWriter {
     private mutating func add(_ line: String = "") { lines.append(line) }
     private func md(_ text: String) -> String { ReportText.markdown(text) }
     private func code(_ text: String) -> String { ReportText.markdownCode(text) }
-    private func short(_ party: String?) -> String { party.map { md(state.parties.shortName($0)) } ?? "unknown party" }
-    private func name(_ party: String) -> String { md(state.parties.displayName(party)) }
+    private func short(_ party: String?) -> String { party.map { md(report.names.shortName($0)) } ?? "unknown party" }
+    private func name(_ party: String) -> String { md(report.names.displayName(party)) }
     private func when(_ source: EventSource) -> String { ReportText.when(source) }
     private func source(_ source: EventSource, attribution: Bool = true) -> String {
         md(ReportText.provenance(source, attribution: attribution))
@@ -67,7 +67,8 @@ private struct MarkdownWriter {
         add(
             "| Derived from | "
                 + (receipt.throughSeq == 0
-                    ? "no records (the ledger is empty)" : "records 1–\(receipt.throughSeq) (\(receipt.throughSeq) records)") + " |")
+                    ? "no records (the ledger is empty)" : "records 1–\(receipt.throughSeq) (\(receipt.throughSeq) records)")
+                + " |")
         add("| RFC 6962 root at seq \(receipt.throughSeq) | `\(receipt.root)` |")
         var known = "latest"
         if let asOf = receipt.asOf { known = "as of \(asOf)" }
@@ -176,13 +177,13 @@ private struct MarkdownWriter {
             add()
         }
         scope(negotiation)
-        terms(negotiation.terms)
+        terms(section.terms)
         plans(negotiation.plans)
         estimates(negotiation.marketEstimates)
         prices(negotiation.priceQuotes)
         financials(section.namedParties)
-        statements(negotiation.statements)
-        questions(negotiation, section.openQuestions)
+        statements(section.statements)
+        questions(section.contradictions, section.openQuestions)
         since(section)
     }
 
@@ -296,7 +297,7 @@ private struct MarkdownWriter {
     }
 
     mutating func financials(_ parties: [String]) {
-        let facts = parties.flatMap { state.financials.facts(about: $0) }
+        let facts = parties.flatMap { report.facts(about: $0) }
         guard !facts.isEmpty else { return }
         add("### Financial facts of the parties")
         add()
@@ -310,7 +311,9 @@ private struct MarkdownWriter {
             case .missing: value = "—"
             }
             var cell = "\(when(fact.record.source)); \(source(fact.record.source))"
-            if fact.hasDifferingReports { cell += " · ⚠ earlier reports differ (\(fact.earlier.count) earlier)" }
+            if (report.differingReports[fact.key] ?? 0) > 0 {
+                cell += " · ⚠ earlier reports differ (\(fact.earlier.count) earlier)"
+            }
             for line in correctionNotes(fact.record) { cell += " · " + line }
             add(
                 "| \(short(fact.key.party)) | \(md(fact.key.metric)) | \(ReportText.period(fact.key.period)) "
@@ -363,8 +366,8 @@ private struct MarkdownWriter {
             + (statement.isRetracted ? ", retracted" : "") + ")"
     }
 
-    mutating func questions(_ negotiation: NegotiationState, _ questions: [Report.OpenQuestion]) {
-        let topics = negotiation.contradictions
+    mutating func questions(_ contradictions: [TopicContradictions], _ questions: [Report.OpenQuestion]) {
+        let topics = contradictions
         guard !topics.isEmpty || !questions.isEmpty else { return }
         add("### Contradictions and open questions")
         add()
@@ -373,7 +376,9 @@ private struct MarkdownWriter {
             if topic.openPairs > 0 { status.append("\(topic.openPairs) open") }
             if topic.resolvedPairs > 0 { status.append("\(topic.resolvedPairs) resolved by retraction") }
             let shown = topic.listed.count < topic.openPairs + topic.resolvedPairs ? ", \(topic.listed.count) shown" : ""
-            add("- \(topic.openPairs > 0 ? "⚠ " : "")contradiction on **\(md(topic.topic))** (\(status.joined(separator: ", "))\(shown)):")
+            add(
+                "- \(topic.openPairs > 0 ? "⚠ " : "")contradiction on **\(md(topic.topic))** (\(status.joined(separator: ", "))\(shown)):"
+            )
             for pair in topic.listed {
                 let why = pair.reason == .opposingStances ? "opposing stances" : "different claims for different parties"
                 add("  - \(pair.isOpen ? "open" : "resolved"), \(why): \(summary(pair.first)) vs \(summary(pair.second))")

@@ -91,23 +91,28 @@ enum TimelineSVG {
                     ("x", n(start)), ("y", n(rowsTop - 18)), ("width", n(end - start)), ("height", n(rowsBottom - rowsTop + 18)),
                     ("fill", colour),
                 ])
-            svg.empty("line", [("x1", n(start)), ("y1", n(rowsTop - 18)), ("x2", n(start)), ("y2", n(rowsBottom)), ("class", "band-edge")])
+            svg.empty(
+                "line",
+                [("x1", n(start)), ("y1", n(rowsTop - 18)), ("x2", n(start)), ("y2", n(rowsBottom)), ("class", "band-edge")])
             svg.element(
                 "text", [("x", n(start + 4)), ("y", n(rowsTop - 6)), ("class", "band-label")],
                 text: step.stage + (step.isLegal ? "" : " ⚠"))
             svg.close("g")
         }
         // Axis.
-        svg.empty("line", [("x1", n(plotLeft)), ("y1", n(rowsBottom + 2)), ("x2", n(plotRight)), ("y2", n(rowsBottom + 2)), ("class", "axis")])
-        for tick in ticks(low: Int64(axisLow), high: Int64(axisHigh)) {
+        svg.empty(
+            "line",
+            [("x1", n(plotLeft)), ("y1", n(rowsBottom + 2)), ("x2", n(plotRight)), ("y2", n(rowsBottom + 2)), ("class", "axis")])
+        for tick in ticks(low: Int64(axisLow), high: Int64(axisHigh), room: Int((plotRight - plotLeft) / 64)) {
             let tickX = x(tick.micros)
             guard tickX >= plotLeft - 0.5, tickX <= plotRight + 0.5 else { continue }
-            svg.empty("line", [("x1", n(tickX)), ("y1", n(rowsTop)), ("x2", n(tickX)), ("y2", n(rowsBottom + 6)), ("class", "grid")])
+            svg.empty(
+                "line", [("x1", n(tickX)), ("y1", n(rowsTop)), ("x2", n(tickX)), ("y2", n(rowsBottom + 6)), ("class", "grid")])
             svg.element("text", [("x", n(tickX)), ("y", n(rowsBottom + 18)), ("class", "tick")], text: tick.label)
         }
         svg.element(
             "text", [("x", n(plotLeft)), ("y", n(rowsBottom + 32)), ("class", "axis-title")],
-            text: "valid time (effective_at)")
+            text: "valid time (effective_at)" + yearNote(low: low, high: high))
         if hasStrip {
             let breakX = plotRight + stripGap / 2
             svg.empty(
@@ -116,9 +121,20 @@ enum TimelineSVG {
                     ("d", "M\(n(breakX - 5)) \(n(rowsBottom + 8)) l5 -10 l0 0 M\(n(breakX)) \(n(rowsBottom + 8)) l5 -10"),
                     ("class", "axis-break"),
                 ])
-            svg.empty("rect", [("x", n(stripLeft)), ("y", n(rowsTop - 18)), ("width", n(stripWidth)), ("height", n(rowsBottom - rowsTop + 18)), ("class", "strip")])
-            svg.element("text", [("x", n(stripLeft + 4)), ("y", n(rowsTop - 6)), ("class", "band-label")], text: "recorded later")
-            svg.empty("line", [("x1", n(stripLeft)), ("y1", n(rowsBottom + 2)), ("x2", n(stripLeft + stripWidth)), ("y2", n(rowsBottom + 2)), ("class", "axis")])
+            svg.empty(
+                "rect",
+                [
+                    ("x", n(stripLeft)), ("y", n(rowsTop - 18)), ("width", n(stripWidth)),
+                    ("height", n(rowsBottom - rowsTop + 18)), ("class", "strip"),
+                ])
+            svg.element(
+                "text", [("x", n(stripLeft + 4)), ("y", n(rowsTop - 6)), ("class", "band-label")], text: "recorded later")
+            svg.empty(
+                "line",
+                [
+                    ("x1", n(stripLeft)), ("y1", n(rowsBottom + 2)), ("x2", n(stripLeft + stripWidth)), ("y2", n(rowsBottom + 2)),
+                    ("class", "axis"),
+                ])
             let first = String(Timestamp(microseconds: stripLow).description.prefix(10))
             let last = String(Timestamp(microseconds: stripHigh).description.prefix(10))
             svg.element(
@@ -141,7 +157,12 @@ enum TimelineSVG {
             svg.open("g", [("class", "event \(kind)" + (isLate ? " late" : ""))])
             svg.element("title", text: tip)
             if index % 2 == 1 {
-                svg.empty("rect", [("x", "0"), ("y", n(y - rowHeight / 2)), ("width", n(labelWidth - 6)), ("height", n(rowHeight)), ("class", "row-alt")])
+                svg.empty(
+                    "rect",
+                    [
+                        ("x", "0"), ("y", n(y - rowHeight / 2)), ("width", n(labelWidth - 6)), ("height", n(rowHeight)),
+                        ("class", "row-alt"),
+                    ])
             }
             svg.element(
                 "text", [("x", "4"), ("y", n(y + 4)), ("class", "row-label")],
@@ -150,14 +171,27 @@ enum TimelineSVG {
             let markX = x(event.effectiveAt.microseconds)
             let lag = event.recordedAt.microseconds - event.effectiveAt.microseconds
             if lag > day {
-                let toX = event.recordedAt.microseconds > reach ? stripX(event.recordedAt.microseconds) : x(event.recordedAt.microseconds)
-                svg.empty("line", [("x1", n(markX)), ("y1", n(y)), ("x2", n(toX)), ("y2", n(y)), ("class", isLate ? "lag late-lag" : "lag")])
-                svg.empty("line", [("x1", n(toX)), ("y1", n(y - 4)), ("x2", n(toX)), ("y2", n(y + 4)), ("class", "recorded-tick")])
+                let toX =
+                    event.recordedAt.microseconds > reach
+                    ? stripX(event.recordedAt.microseconds) : x(event.recordedAt.microseconds)
+                svg.empty(
+                    "line",
+                    [("x1", n(markX)), ("y1", n(y)), ("x2", n(toX)), ("y2", n(y)), ("class", isLate ? "lag late-lag" : "lag")])
+                svg.empty(
+                    "line", [("x1", n(toX)), ("y1", n(y - 4)), ("x2", n(toX)), ("y2", n(y + 4)), ("class", "recorded-tick")])
             }
             switch kind {
-            case "stage": svg.empty("rect", [("x", n(markX - 5)), ("y", n(y - 5)), ("width", "10"), ("height", "10"), ("class", "mark")])
+            case "stage":
+                svg.empty("rect", [("x", n(markX - 5)), ("y", n(y - 5)), ("width", "10"), ("height", "10"), ("class", "mark")])
             case "correction":
-                svg.empty("path", [("d", "M\(n(markX)) \(n(y - 6)) L\(n(markX + 6)) \(n(y)) L\(n(markX)) \(n(y + 6)) L\(n(markX - 6)) \(n(y)) Z"), ("class", "mark")])
+                svg.empty(
+                    "path",
+                    [
+                        (
+                            "d",
+                            "M\(n(markX)) \(n(y - 6)) L\(n(markX + 6)) \(n(y)) L\(n(markX)) \(n(y + 6)) L\(n(markX - 6)) \(n(y)) Z"
+                        ), ("class", "mark"),
+                    ])
             default: svg.empty("circle", [("cx", n(markX)), ("cy", n(y)), ("r", "4.5"), ("class", "mark")])
             }
             if isLate {
@@ -172,6 +206,14 @@ enum TimelineSVG {
         }
         svg.close("svg")
         return svg.text
+    }
+
+    /// ", 2009" (or ", 2009–2010") when the axis is short enough that ticks show days or months only.
+    static func yearNote(low: Int64, high: Int64) -> String {
+        guard Double(high - low) / Double(day) <= 365 * 3 else { return "" }
+        let first = civil(low).0
+        let last = civil(high).0
+        return first == last ? ", \(first)" : ", \(first)–\(last)"
     }
 
     /// The mark category of an event type (used as its CSS class).
@@ -229,28 +271,29 @@ enum TimelineSVG {
     }
 
     /// Calendar ticks over a range: years, quarters, months or days, about 4–12 of them.
-    static func ticks(low: Int64, high: Int64) -> [(micros: Int64, label: String)] {
+    static func ticks(low: Int64, high: Int64, room: Int) -> [(micros: Int64, label: String)] {
         let (startYear, startMonth, _) = civil(low)
         let (endYear, _, _) = civil(high)
         let days = Double(high - low) / Double(day)
+        let most = max(2, room)
         var ticks: [(Int64, String)] = []
         if days > 365 * 3 {
             let years = endYear - startYear + 1
-            let step = max(1, years / 10)
-            var year = startYear
+            let step = max(1, (years + most - 1) / most)
+            var year = startYear - startYear % step
             while year <= endYear + 1 {
                 if let time = Timestamp(dateOrDateTime: date(year, 1, 1)) { ticks.append((time.microseconds, String(year))) }
                 year += step
             }
         } else if days > 60 {
-            let months = Int(days / 30)
-            let step = months > 24 ? 3 : months > 12 ? 2 : 1
+            let months = Int(days / 30) + 1
+            let step = [1, 2, 3, 6, 12].first { (months + $0 - 1) / $0 <= most } ?? 12
             var year = startYear
-            var month = startMonth
+            var month = startMonth - (startMonth - 1) % step
             while true {
                 guard let time = Timestamp(dateOrDateTime: date(year, month, 1)) else { break }
                 if time.microseconds > high { break }
-                ticks.append((time.microseconds, month == 1 ? String(year) : String(date(year, month, 1).prefix(7))))
+                ticks.append((time.microseconds, month == 1 ? String(year) : monthNames[month - 1]))
                 month += step
                 while month > 12 {
                     month -= 12
@@ -258,15 +301,19 @@ enum TimelineSVG {
                 }
             }
         } else {
-            let step = max(1, Int64(days / 8))
+            let step = max(1, Int64((days / Double(most)).rounded(.up)))
             var time = low - low % day + day
             while time <= high {
-                ticks.append((time, String(Timestamp(microseconds: time).description.prefix(10))))
+                let (year, month, dayOfMonth) = civil(time)
+                let label = month == 1 && dayOfMonth == 1 ? String(year) : "\(monthNames[month - 1]) \(dayOfMonth)"
+                ticks.append((time, label))
                 time += step * day
             }
         }
         return ticks
     }
+
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     private static func civil(_ micros: Int64) -> (Int, Int, Int) {
         let text = Timestamp(microseconds: micros).description

@@ -139,7 +139,8 @@ final class SnapshotCatalog {
         if marker.lastSeq == header.seq {
             guard marker.root.hexString == header.root else {
                 throw SnapshotProblem(
-                    "its root \(header.root.prefix(16))… does not match the ledger's root at seq \(header.seq) (\(marker.root.hexString.prefix(16))…)")
+                    "its root \(header.root.prefix(16))… does not match the ledger's root at seq \(header.seq) (\(marker.root.hexString.prefix(16))…)"
+                )
             }
             return
         }

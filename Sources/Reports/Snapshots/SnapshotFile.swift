@@ -47,7 +47,8 @@ final class SnapshotFile {
         header.sections = try SnapshotHeader.sections(
             parsing: try Self.decode(file.bytes, tableRange, decoder: decoder, name: "section table"))
         guard header.sections.count == header.sectionCount else {
-            throw SnapshotProblem("the section table has \(header.sections.count) sections; the header says \(header.sectionCount)")
+            throw SnapshotProblem(
+                "the section table has \(header.sections.count) sections; the header says \(header.sectionCount)")
         }
         self.header = header
         bodyStart = tableRange.upperBound
@@ -56,7 +57,9 @@ final class SnapshotFile {
         }
         var expected = 0
         for section in header.sections {
-            guard section.offset == expected, section.length > 0 else { throw SnapshotProblem("the section table is inconsistent") }
+            guard section.offset == expected, section.length > 0 else {
+                throw SnapshotProblem("the section table is inconsistent")
+            }
             expected += section.length
         }
         guard bodyStart + expected == file.bytes.count else {
@@ -65,7 +68,9 @@ final class SnapshotFile {
     }
 
     /// The data frame at `offset`.
-    private static func frame(in bytes: UnsafeRawBufferPointer, at offset: Int, name: String) throws(SnapshotProblem) -> Range<Int> {
+    private static func frame(in bytes: UnsafeRawBufferPointer, at offset: Int, name: String) throws(SnapshotProblem) -> Range<
+        Int
+    > {
         let frame: FrameLayout
         do { frame = try FrameScanner.frame(in: bytes, at: offset) } catch {
             throw SnapshotProblem("the \(name) is not an LZ4 frame (\(error.message))")
@@ -131,7 +136,8 @@ final class SnapshotFile {
         }
         var content: [UInt8] = []
         do {
-            try decoder.decompressFrame(UnsafeRawBufferPointer(rebasing: file.bytes[range]), expectedSize: size, appendingTo: &content)
+            try decoder.decompressFrame(
+                UnsafeRawBufferPointer(rebasing: file.bytes[range]), expectedSize: size, appendingTo: &content)
         } catch {
             throw SnapshotProblem("section \(section.key.text) is corrupt (\(error.message))")
         }

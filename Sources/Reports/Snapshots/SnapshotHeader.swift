@@ -91,7 +91,8 @@ struct SnapshotHeader: Sendable, Equatable {
             else { throw SnapshotProblem("the section table is malformed") }
             var text = String(decoding: fields[0], as: UTF8.self)
             if fields[0].contains(0x5C) {
-                guard let unescaped = try? JSONValue(parsing: [0x22] + Array(fields[0]) + [0x22]), let value = unescaped.stringValue
+                guard let unescaped = try? JSONValue(parsing: [0x22] + Array(fields[0]) + [0x22]),
+                    let value = unescaped.stringValue
                 else { throw SnapshotProblem("the section table has a malformed key") }
                 text = value
             }

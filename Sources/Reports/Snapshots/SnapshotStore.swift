@@ -21,7 +21,7 @@ public struct SnapshotStore: Sendable {
     public let ledgerPath: String
 
     /// Records between snapshots when `parley snapshot` runs without `--at-seq`.
-    public static let defaultEvery: UInt64 = 100_000
+    public static let defaultEvery: UInt64 = 25_000
 
     /// One snapshot file written.
     public struct Written: Sendable, Equatable {
@@ -65,7 +65,9 @@ public struct SnapshotStore: Sendable {
         let catalog = try SnapshotCatalog(tape: tape)
         defer { catalog.warnings.forEach(warn) }
         guard let head = try tape.head() else {
-            if let atSeq { throw LedgerError(.invalidInput, "--at-seq \(atSeq) is beyond the last record: the ledger has no records") }
+            if let atSeq {
+                throw LedgerError(.invalidInput, "--at-seq \(atSeq) is beyond the last record: the ledger has no records")
+            }
             return []
         }
         let base: SnapshotChain?

@@ -31,7 +31,8 @@ struct SnapshotVerifier {
         for seq in sound where catalog.chain(endingAt: seq) == nil {
             let previous = catalog.trusted(seq)?.header.previousSeq ?? 0
             findings.append(
-                "snapshots/\(catalog.names[seq]!): the snapshot it continues (seq \(previous)) is missing or unsound, so it is never used")
+                "snapshots/\(catalog.names[seq]!): the snapshot it continues (seq \(previous)) is missing or unsound, so it is never used"
+            )
         }
         if let newest = sound.reversed().first(where: { catalog.chain(endingAt: $0) != nil }),
             let chain = catalog.chain(endingAt: newest)

@@ -31,4 +31,6 @@ public struct LedgerView: Sendable {
     public var warnings: [String]
     /// The corrections that applied among the folded events (before the view was restricted).
     var corrections = CorrectionIndex()
+    /// The names of every party registered at the point (also those outside the view).
+    var names = PartyNames()
 }

@@ -54,7 +54,9 @@ public enum LedgerViews {
         try tape.forEachBatch(from: 1, through: cut.seq) { _, content, ranges in
             if frontier != nil {
                 content.withUnsafeBytes { raw in
-                    for range in ranges { frontier!.append(leafHash: RFC6962.leafHash(UnsafeRawBufferPointer(rebasing: raw[range]))) }
+                    for range in ranges {
+                        frontier!.append(leafHash: RFC6962.leafHash(UnsafeRawBufferPointer(rebasing: raw[range])))
+                    }
                 }
             }
             for event in try ParallelParse.events(content, ranges) {
@@ -77,12 +79,13 @@ public enum LedgerViews {
         if let validAt = query.validAt, folded.isEmpty, knownCount > 0 {
             throw LedgerError(
                 .invalidInput,
-                "--valid-at \(validAt) is before the earliest effective_at of the \(knownCount) records known\(cut.phrase); nothing was true yet")
+                "--valid-at \(validAt) is before the earliest effective_at of the \(knownCount) records known\(cut.phrase); nothing was true yet"
+            )
         }
         return LedgerView(
             query: query, ledgerID: tape.manifest.ledgerID, origin: tape.manifest.origin, throughSeq: cut.seq,
             throughRecordedAt: cut.recordedAt, root: root, state: state, events: folded, knownEventCount: knownCount,
-            snapshotSeq: 0, warnings: [], corrections: CorrectionIndex(folded: folded))
+            snapshotSeq: 0, warnings: [], corrections: CorrectionIndex(folded: folded), names: PartyNames(state.parties))
     }
 }
 
@@ -113,7 +116,8 @@ struct Cut {
             guard let marker = try tape.lastCommit(committedAtOrBefore: asOf) else {
                 let first = try tape.segment(0).scan.commits.first?.marker.committedAt ?? "?"
                 throw LedgerError(
-                    .invalidInput, "--as-of \(asOf) is before the first record (seq 1, recorded \(first)); the ledger knew nothing then")
+                    .invalidInput,
+                    "--as-of \(asOf) is before the first record (seq 1, recorded \(first)); the ledger knew nothing then")
             }
             seq = marker.lastSeq
         }

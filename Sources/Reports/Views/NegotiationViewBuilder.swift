@@ -52,7 +52,8 @@ struct NegotiationViewBuilder {
         var negotiations: Set<String> = [negotiation]
         var parties: Set<String> = []
         var searched: Set<String> = []
-        var tail = TailScan(first: start + 1, last: cut.seq, frontier: cut.root == nil ? (chain?.frontier ?? MerkleFrontier()) : nil)
+        var tail = TailScan(
+            first: start + 1, last: cut.seq, frontier: cut.root == nil ? (chain?.frontier ?? MerkleFrontier()) : nil)
         while true {
             if let chain {
                 var wanted: [AggregateKey] = [.registrations, .corrections]
@@ -166,7 +167,8 @@ struct NegotiationViewBuilder {
                 let part = Array(content[start..<limit.end])
                 do { _ = try ParallelParse.events(part, lines) } catch {
                     let key = sections[limit.index].section.key.text
-                    throw SectionFailure(seq: limit.seq, problem: SnapshotProblem("a record in section \(key) does not parse: \(error)"))
+                    throw SectionFailure(
+                        seq: limit.seq, problem: SnapshotProblem("a record in section \(key) does not parse: \(error)"))
                 }
                 start = limit.end
             }
@@ -230,7 +232,8 @@ struct NegotiationViewBuilder {
             folded.append(event)
         }
         let corrections = CorrectionIndex(folded: folded)
-        let membership = ViewMembership(negotiation: negotiation, corrections: corrections, candidates: candidates, validAt: query.validAt)
+        let membership = ViewMembership(
+            negotiation: negotiation, corrections: corrections, candidates: candidates, validAt: query.validAt)
         let known = candidates.filter { membership.contains($0) }
         let inView = known.filter { event in query.validAt.map { event.effectiveAt <= $0 } ?? true }
         guard !known.isEmpty else {
@@ -246,7 +249,8 @@ struct NegotiationViewBuilder {
         return LedgerView(
             query: query, ledgerID: tape.manifest.ledgerID, origin: tape.manifest.origin, throughSeq: cut.seq,
             throughRecordedAt: cut.recordedAt, root: root, state: state.restricted(toStream: "negotiation/" + negotiation),
-            events: inView, knownEventCount: known.count, snapshotSeq: snapshotSeq, warnings: warnings, corrections: corrections)
+            events: inView, knownEventCount: known.count, snapshotSeq: snapshotSeq, warnings: warnings, corrections: corrections,
+            names: PartyNames(state.parties))
     }
 }
 
@@ -268,7 +272,9 @@ struct ViewMembership {
         let targets = Set(candidates.lazy.filter { $0.type == "EventCorrected" }.compactMap { $0.data["corrects"]?.stringValue })
         byID =
             targets.isEmpty
-            ? [:] : Dictionary(candidates.lazy.filter { targets.contains($0.id) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            ? [:]
+            : Dictionary(
+                candidates.lazy.filter { targets.contains($0.id) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var parties: Set<String> = []
         for event in candidates where validAt.map({ event.effectiveAt <= $0 }) ?? true {
             let data = corrections.currentData(of: event)

@@ -56,7 +56,8 @@ enum ParallelParse {
         content.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             while start < raw.count {
-                let end = memchr(base + start, 0x0A, raw.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+                let end =
+                    memchr(base + start, 0x0A, raw.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? raw.count
                 ranges.append(start..<end)
                 start = end + 1
             }

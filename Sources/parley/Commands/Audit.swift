@@ -44,7 +44,10 @@ extension Parley {
         @Flag(name: .customLong("no-semantic"), help: "Skip the semantic checks.")
         var noSemantic = false
 
-        @Flag(help: "Fold the full projected state for the semantic checks (adds contradictions and unknown plans/terms; slower, memory grows with the ledger).")
+        @Flag(
+            help:
+                "Fold the full projected state for the semantic checks (adds contradictions and unknown plans/terms; slower, memory grows with the ledger)."
+        )
         var projections = false
 
         @Option(name: .customLong("max-per-kind"), help: "List at most N findings of each kind (0: all).")

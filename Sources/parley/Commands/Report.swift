@@ -73,7 +73,8 @@ extension Parley {
         func validate() throws {
             if asOf != nil && asOfSeq != nil { throw ValidationError("give --as-of or --as-of-seq, not both") }
             if let asOf, Timestamp(dateOrDateTime: asOf) == nil {
-                throw ValidationError("--as-of \(asOf) is not an RFC 3339 date-time (2005-03-15T10:00:00Z) or a date (2005-03-15)")
+                throw ValidationError(
+                    "--as-of \(asOf) is not an RFC 3339 date-time (2005-03-15T10:00:00Z) or a date (2005-03-15)")
             }
             if let validAt, Timestamp(dateOrDateTime: validAt) == nil {
                 throw ValidationError(

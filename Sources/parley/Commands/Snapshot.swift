@@ -16,7 +16,7 @@ extension Parley {
                 header fail, is ignored with a warning and never trusted.
 
                 Without --at-seq, writes the snapshots that are due: one at the first commit
-                boundary at or after every --every records (default 100000) past the newest
+                boundary at or after every --every records (default 25000) past the newest
                 trusted snapshot. Reports never write snapshots; run this after bulk loads (or
                 from cron). Snapshots are derived data: delete them at any time.
 
@@ -62,7 +62,8 @@ extension Parley {
                 if written.isEmpty { Output.line("snapshots: nothing to write (up to date)") }
                 for snapshot in written {
                     Output.line(
-                        "wrote \(snapshot.path): seq \(snapshot.previousSeq + 1)-\(snapshot.seq), root \(snapshot.root), \(snapshot.bytes) bytes")
+                        "wrote \(snapshot.path): seq \(snapshot.previousSeq + 1)-\(snapshot.seq), root \(snapshot.root), \(snapshot.bytes) bytes"
+                    )
                 }
             }
         }
