@@ -17,6 +17,10 @@ public struct AuditOptions: Sendable {
     /// Instead, fold the projections' full state and report all of its findings (adds
     /// contradictions as warnings, unknown plans and terms; costs memory for the whole state).
     public var projections = false
+    /// Make semantic findings errors. By default they are warnings: the ledger still verifies
+    /// (every byte, root and sequence is intact); what it says refers to something it never
+    /// recorded. Contradictions are warnings either way.
+    public var strict = false
     /// List at most this many findings of each kind (0: all).
     public var maximumPerKind = 20
     /// Worker threads for decompression, hashing, parsing and validation.
@@ -125,7 +129,7 @@ public struct LedgerAuditor {
                 let location = verifier.location(ofSeq: finding.seq)
                 final.add(
                     AuditFinding(
-                        .error, AuditFinding.Kind(rawValue: finding.kind), file: location?.file,
+                        options.strict ? .error : .warning, AuditFinding.Kind(rawValue: finding.kind), file: location?.file,
                         offset: location?.offset, seq: finding.seq, finding.message))
             }
         }
@@ -134,7 +138,7 @@ public struct LedgerAuditor {
                 let location = verifier.location(ofSeq: finding.seq)
                 final.add(
                     AuditFinding(
-                        finding.kind == .contradiction ? .warning : .error,
+                        options.strict && finding.kind != .contradiction ? .error : .warning,
                         AuditFinding.Kind(rawValue: finding.kind.rawValue), file: location?.file, offset: location?.offset,
                         seq: finding.seq, finding.message))
             }

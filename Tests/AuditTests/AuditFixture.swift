@@ -72,6 +72,8 @@ struct AuditJSON {
 
     /// The findings of a kind.
     func errors(_ kind: String) -> [Finding] { findings.filter { $0.kind == kind } }
+    /// The warnings of a kind.
+    func warnings(_ kind: String) -> [Finding] { warnings.filter { $0.kind == kind } }
 
     var summary: String {
         findings.map { "\($0.kind) \($0.segment ?? "-")@\($0.offset ?? -1) seq=\($0.seq ?? -1): \($0.message)" }.joined(

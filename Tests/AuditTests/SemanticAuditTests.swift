@@ -19,22 +19,29 @@ import Testing
             try LedgerFixture.expectSuccess(CLI.parley(["init", ledger]))
             let input = Data((Self.events.joined(separator: "\n") + "\n").utf8)
             try LedgerFixture.expectSuccess(CLI.parley(["append", "--ledger", ledger, "--file", "-"], input: input))
+            // By default semantic findings are warnings: the ledger itself verifies.
             let audit = try CLI.audit(ledger)
-            #expect(audit.status == 5)
+            #expect(audit.status == 0, "\(audit.report.summary)")
+            #expect(audit.report.findings.isEmpty, "\(audit.report.summary)")
+            let strict = try CLI.audit(ledger, ["--strict"])
+            #expect(strict.status == 5)
             let expected: [(String, Int)] = [
                 ("unknown-party", 3), ("illegal-stage-transition", 4), ("unknown-negotiation", 5),
                 ("unknown-correction-target", 6), ("unknown-retraction-target", 7),
             ]
             for (kind, seq) in expected {
-                let finding = audit.report.errors(kind).first
-                #expect(finding?.seq == seq, "\(kind): \(audit.report.summary)")
-                #expect(finding?.segment == "00000000000000000001.ndjson.lz4")
-                #expect(finding?.offset == 0)
+                for finding in [audit.report.warnings(kind).first, strict.report.errors(kind).first] {
+                    #expect(finding?.seq == seq, "\(kind): \(audit.report.summary)")
+                    #expect(finding?.segment == "00000000000000000001.ndjson.lz4")
+                    #expect(finding?.offset == 0)
+                }
             }
+            #expect(Set(strict.report.findings.map(\.kind)) == Set(expected.map(\.0)), "\(strict.report.summary)")
             // The full projection fold finds the same problems.
-            let projections = try CLI.audit(ledger, ["--projections"])
+            let projections = try CLI.audit(ledger, ["--projections", "--strict"])
             #expect(projections.status == 5)
             #expect(Set(projections.report.findings.map(\.kind)) == Set(expected.map(\.0)), "\(projections.report.summary)")
+            #expect(try CLI.audit(ledger, ["--projections"]).status == 0)
             // Bytes and chain are fine: the independent verifier (no semantics) and --no-semantic pass.
             #expect(try CLI.audit(ledger, ["--no-semantic"]).status == 0)
             #expect(try CLI.pythonVerify(ledger).status == 0)
@@ -48,8 +55,9 @@ import Testing
             try LedgerFixture.expectSuccess(
                 CLI.parley(["append", "--ledger", ledger, "--file", PackagePaths.file("Events/samples/zil-faw.ndjson")]))
             for extra in [[], ["--projections"]] {
-                let audit = try CLI.audit(ledger, extra)
+                let audit = try CLI.audit(ledger, extra + ["--strict"])
                 #expect(audit.status == 0, "\(extra): \(audit.report.summary)")
+                #expect(audit.report.warnings.allSatisfy { $0.kind == "contradiction" }, "\(extra): \(audit.report.summary)")
             }
         }
     }

@@ -13,13 +13,15 @@ extension Parley {
                 segment names, the RFC 6962 root at every commit marker, event schemas, and
                 semantic rules (unknown parties and negotiations, illegal stage moves, corrections
                 and retractions of unknown events). --projections folds the full projected state
-                instead and adds its other findings (contradictions are warnings).
+                instead and adds its other findings. Semantic findings are warnings (the bytes,
+                roots and sequence still verify); --strict makes them fail the audit
+                (contradictions stay warnings).
                 With --checkpoint and --vkey it also proves that the ledger extends each signed
                 checkpoint; with --vkey alone it verifies the ledger's own checkpoints/.
 
                 Never writes to the ledger and never takes the writer lock. Bytes after the last
                 commit marker of the last segment (a torn write) are a warning, not a failure.
-                Exit status: 0 verified (warnings allowed), 5 any finding, 6 no ledger.
+                Exit status: 0 verified (warnings allowed), 5 any error finding, 6 no ledger.
 
                 Example:
                   parley audit --ledger ./zil
@@ -50,6 +52,9 @@ extension Parley {
         )
         var projections = false
 
+        @Flag(help: "Semantic findings (unknown references, illegal stage moves) fail the audit too.")
+        var strict = false
+
         @Option(name: .customLong("max-per-kind"), help: "List at most N findings of each kind (0: all).")
         var maximumPerKind = 20
 
@@ -74,6 +79,7 @@ extension Parley {
                 options.checkSchema = !noSchema
                 options.semantic = !noSemantic
                 options.projections = projections && !noSemantic
+                options.strict = strict
                 options.maximumPerKind = maximumPerKind
                 options.workers = workers
                 let showProgress = Output.stderrIsTerminal
