@@ -52,6 +52,24 @@ package enum FileSystem {
     }
 
     /// Reads `fd` from its current position to the end.
+    /// Reads `count` bytes at `offset` (fewer at the end of the file).
+    package static func readRange(_ path: String, offset: Int, count: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LedgerError(.notFound, "cannot open \(path): \(errorText())") }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { throw LedgerError(.io, "cannot read \(path): \(errorText())") }
+            if got == 0 { break }
+            done += got
+        }
+        out.removeLast(count - done)
+        return out
+    }
+
     package static func readAll(_ fd: Int32, path: String) throws -> [UInt8] {
         var info = stat()
         fstat(fd, &info)

@@ -26,30 +26,42 @@ struct LedgerIndex {
     var idsBytes = 0
 
     /// Saves the index (not fsynced: it is derived and checked against the segments on load).
+    ///
+    /// `index/state.txt` is one canonical JSON line with the scalar fields, then one line per
+    /// stream, `<version> <stream>` (stream names hold no spaces or line breaks), in no particular
+    /// order: a single append rewrites it, so it must be cheap to write and to read back.
     func save(to layout: LedgerLayout) throws {
         try FileSystem.makeDirectory(layout.index)
-        var streamMembers: [String: JSONValue] = [:]
-        streamMembers.reserveCapacity(streams.count)
-        for (name, version) in streams { streamMembers[name] = .integer(Int64(version)) }
-        let value = JSONValue.object([
+        let header = JSONValue.object([
             "last_seq": .integer(Int64(lastSeq)),
             "root": .string(frontier.root.hexString),
             "frontier": .array(frontier.nodes.map { .string($0.hexString) }),
             "last_recorded_at": .integer(lastRecordedAt.microseconds),
-            "streams": .object(streamMembers),
+            "stream_count": .integer(Int64(streams.count)),
             "segment": segment.map { .string($0) } ?? .null,
             "committed_end": .integer(Int64(committedEnd)),
             "marker_start": .integer(Int64(markerStart)),
             "ids_bytes": .integer(Int64(idsBytes)),
         ])
-        try FileSystem.writeAtomically(value.canonicalBytes, to: layout.indexState, durable: false)
+        var out = header.canonicalBytes
+        out.reserveCapacity(out.count + streams.count * 32)
+        out.append(0x0A)
+        for (name, version) in streams {
+            AppendBatch.appendDecimal(version, to: &out)
+            out.append(0x20)
+            out.append(contentsOf: name.utf8)
+            out.append(0x0A)
+        }
+        try FileSystem.writeAtomically(out, to: layout.indexState, durable: false)
     }
 
-    /// Loads a saved index; nil when absent or unreadable.
+    /// Loads a saved index; nil when absent, unreadable or incomplete.
     static func load(from layout: LedgerLayout) -> LedgerIndex? {
-        guard let bytes = try? FileSystem.readFile(layout.indexState), let value = try? JSONValue(parsing: bytes),
+        guard let bytes = try? FileSystem.readFile(layout.indexState),
+            let headerEnd = bytes.firstIndex(of: 0x0A),
+            let value = try? JSONValue(parsing: bytes[..<headerEnd]),
             let last = value["last_seq"]?.integerValue, let nodes = value["frontier"]?.arrayValue,
-            let recorded = value["last_recorded_at"]?.integerValue, let streams = value["streams"]?.objectValue,
+            let recorded = value["last_recorded_at"]?.integerValue, let streamCount = value["stream_count"]?.integerValue,
             let end = value["committed_end"]?.integerValue, let markerStart = value["marker_start"]?.integerValue,
             let idsBytes = value["ids_bytes"]?.integerValue
         else { return nil }
@@ -63,15 +75,41 @@ struct LedgerIndex {
         index.lastSeq = UInt64(last)
         index.frontier = frontier
         index.lastRecordedAt = Timestamp(microseconds: recorded)
-        for (name, version) in streams {
-            guard let number = version.integerValue else { return nil }
-            index.streams[name] = UInt64(number)
-        }
+        guard let streams = parseStreams(bytes[(headerEnd + 1)...]), streams.count == streamCount else { return nil }
+        index.streams = streams
         index.segment = value["segment"]?.stringValue
         index.committedEnd = Int(end)
         index.markerStart = Int(markerStart)
         index.idsBytes = Int(idsBytes)
         return index
+    }
+
+    /// Parses `<version> <stream>` lines; nil on anything else (a torn or foreign file).
+    private static func parseStreams(_ bytes: ArraySlice<UInt8>) -> [String: UInt64]? {
+        var streams: [String: UInt64] = [:]
+        let parsed: Bool = bytes.withUnsafeBytes { raw in
+            var cursor = 0
+            while cursor < raw.count {
+                var version: UInt64 = 0
+                var digits = 0
+                while cursor < raw.count, raw[cursor] >= 0x30, raw[cursor] <= 0x39, digits < 19 {
+                    version = version * 10 + UInt64(raw[cursor] - 0x30)
+                    cursor += 1
+                    digits += 1
+                }
+                guard digits > 0, cursor < raw.count, raw[cursor] == 0x20 else { return false }
+                cursor += 1
+                let nameStart = cursor
+                while cursor < raw.count, raw[cursor] != 0x0A { cursor += 1 }
+                guard cursor < raw.count, cursor > nameStart else { return false }
+                let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<cursor])
+                guard AppendBatch.isStreamName(name) else { return false }
+                streams[String(decoding: name, as: UTF8.self)] = version
+                cursor += 1
+            }
+            return true
+        }
+        return parsed ? streams : nil
     }
 }
 

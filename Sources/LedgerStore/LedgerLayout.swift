@@ -17,7 +17,7 @@ public struct LedgerLayout: Sendable {
     public var snapshots: String { root + "/snapshots" }
     public var quarantine: String { root + "/quarantine" }
     public var lock: String { root + "/LOCK" }
-    public var indexState: String { index + "/state.json" }
+    public var indexState: String { index + "/state.txt" }
     public var indexIDs: String { index + "/ids.bin" }
 
     /// The file name of the segment whose first record is `firstSeq`.

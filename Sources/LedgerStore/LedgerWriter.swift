@@ -100,8 +100,10 @@ public final class LedgerWriter {
         for position in startIndex..<names.count {
             let name = names[position]
             let path = layout.segmentPath(name)
-            let bytes = try FileSystem.readFile(path)
             let offset = name == index.segment ? startOffset : 0
+            // The usual case: the index is current and nothing follows its last commit.
+            if offset > 0 && FileSystem.fileSize(path) == offset { continue }
+            let bytes = try FileSystem.readFile(path)
             guard
                 LedgerLayout.firstSeq(ofSegment: name)
                     == (offset == 0 ? index.lastSeq + 1 : LedgerLayout.firstSeq(ofSegment: name))
@@ -155,13 +157,15 @@ public final class LedgerWriter {
         guard let segment = loaded.segment else { return loaded.lastSeq == 0 ? 0 : nil }
         guard let position = names.firstIndex(of: segment),
             let size = FileSystem.fileSize(layout.segmentPath(segment)), size >= loaded.committedEnd,
-            loaded.markerStart + 8 <= loaded.committedEnd,
-            let bytes = try? FileSystem.readFile(layout.segmentPath(segment))
+            loaded.markerStart >= 0, loaded.markerStart + 8 <= loaded.committedEnd,
+            let bytes = try? FileSystem.readRange(
+                layout.segmentPath(segment), offset: loaded.markerStart, count: loaded.committedEnd - loaded.markerStart)
         else { return nil }
+        // Only the last marker is read: the index must name exactly where it sits.
         let marker = bytes.withUnsafeBytes { raw -> CommitMarker? in
-            guard let frame = try? FrameScanner.frame(in: raw, at: loaded.markerStart),
+            guard let frame = try? FrameScanner.frame(in: raw, at: 0),
                 case .skippable(let range, CommitMarker.magic, let payload) = frame,
-                range.upperBound == loaded.committedEnd
+                range.upperBound == raw.count
             else { return nil }
             return CommitMarker(payload: UnsafeRawBufferPointer(rebasing: raw[payload]))
         }

@@ -579,7 +579,7 @@ enum FuzzChecks {
                         findings.fail("\(label): cannot write the case: \(error)")
                         continue
                     }
-                    findings.time("ms.read") { FuzzChecks.read(dir + "/read", label, corpus: corpus, findings: findings) }
+                    _ = findings.time("ms.read") { FuzzChecks.read(dir + "/read", label, corpus: corpus, findings: findings) }
                     if number % 40 == 0 {
                         let indexed = number % 80 == 0
                         let path = dir + "/recover"

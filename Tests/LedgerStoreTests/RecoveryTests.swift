@@ -47,20 +47,33 @@ import Testing
             let path = dir + "/l"
             _ = try LedgerSetup.create(at: path, origin: nil)
             try LedgerFixture.commit(path, count: 5, stream: "party/a")
-            let saved = try Data(contentsOf: URL(fileURLWithPath: path + "/index/state.json"))
+            let saved = try Data(contentsOf: URL(fileURLWithPath: path + "/index/state.txt"))
             try LedgerFixture.commit(path, count: 2, stream: "party/a", start: 5)
             // Roll the index back (as if the process died after the commit's fsync).
-            try saved.write(to: URL(fileURLWithPath: path + "/index/state.json"))
+            try saved.write(to: URL(fileURLWithPath: path + "/index/state.txt"))
             var writer: LedgerWriter? = try LedgerWriter(path: path)
             #expect(writer?.lastSeq == 7)
             #expect(writer?.version(of: "party/a") == 7)
             let root = writer?.root
             writer = nil
+            // A state file missing its last stream line (a foreign or torn copy): rebuilt.
+            try LedgerFixture.commit(path, count: 1, stream: "party/b", start: 7)
+            let full = try Data(contentsOf: URL(fileURLWithPath: path + "/index/state.txt"))
+            let cut = full.dropLast().lastIndex(of: 0x0A)!
+            try full[..<(cut + 1)].write(to: URL(fileURLWithPath: path + "/index/state.txt"))
+            writer = try LedgerWriter(path: path)
+            #expect(writer?.lastSeq == 8)
+            #expect(writer?.version(of: "party/a") == 7)
+            #expect(writer?.version(of: "party/b") == 1)
+            #expect(writer?.recoveryNotes.contains { $0.contains("rebuilt") } == true)
+            let rootAt8 = writer?.root
+            writer = nil
             // Garbage index: rebuilt, same answers.
-            try Data("garbage".utf8).write(to: URL(fileURLWithPath: path + "/index/state.json"))
+            try Data("garbage".utf8).write(to: URL(fileURLWithPath: path + "/index/state.txt"))
             let rebuilt = try LedgerWriter(path: path)
-            #expect(rebuilt.lastSeq == 7)
-            #expect(rebuilt.root == root)
+            #expect(rebuilt.lastSeq == 8)
+            #expect(rebuilt.root == rootAt8)
+            #expect(rebuilt.root != root)
         }
     }
 
@@ -69,7 +82,7 @@ import Testing
             let path = dir + "/l"
             _ = try LedgerSetup.create(at: path, origin: nil)
             try LedgerFixture.commit(path, count: 3)
-            try FileManager.default.removeItem(atPath: path + "/index/state.json")
+            try FileManager.default.removeItem(atPath: path + "/index/state.txt")
             let segment = path + "/segments/" + LedgerLayout.segmentName(firstSeq: 1)
             var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
             bytes[bytes.count / 3] ^= 0x01
