@@ -35,6 +35,86 @@ def best_of(n, fn):
     return min(fn() for _ in range(n))
 
 
+def point_in_time(parley, work, events, n, row):
+    """State and one-negotiation reports at random as-of points of a ledger loaded in commits of
+    10,000 events (snapshots sit at commit boundaries), warm, with and without snapshots."""
+    import random
+    ledger = os.path.join(work, "batched")
+    shutil.rmtree(ledger, ignore_errors=True)
+    subprocess.run([parley, "init", ledger], check=True, stdout=subprocess.DEVNULL)
+    chunk = os.path.join(work, "chunk.ndjson")
+    negotiations = []  # (seq of the opening, negotiation id)
+    seq = 0
+    with open(events, "rb") as f:
+        while True:
+            lines = [line for _, line in zip(range(10_000), f)]
+            if not lines:
+                break
+            with open(chunk, "wb") as out:
+                out.writelines(lines)
+            for line in lines:
+                seq += 1
+                if b'"type":"NegotiationOpened"' in line:
+                    start = line.index(b'"stream":"negotiation/') + len(b'"stream":"negotiation/')
+                    negotiations.append((seq, line[start:line.index(b'"', start)].decode()))
+            subprocess.run([parley, "append", "--ledger", ledger, "--file", chunk, "--no-sync"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t_snap = timed([parley, "snapshot", "--ledger", ledger], stdout=subprocess.DEVNULL)
+    rng = random.Random(2005)
+    points = sorted(rng.randint(n // 10, n) for _ in range(5))
+    # A negotiation opened in the first half of what is known at the point: it has a history.
+    picked = [rng.choice([name for opened, name in negotiations if opened <= p // 2] or [negotiations[0][1]]) for p in points]
+
+    def run(cmd):
+        timed(cmd, stdout=subprocess.DEVNULL)  # warm the page cache and the snapshot files
+        return best_of(2, lambda: timed(cmd, stdout=subprocess.DEVNULL))
+
+    def reports():
+        return [run([parley, "report", "--ledger", ledger, "--as-of-seq", str(p), "--negotiation", neg, "--format", "md"])
+                for p, neg in zip(points, picked)]
+
+    def states():
+        return [run([parley, "state", "--ledger", ledger, "--as-of-seq", str(p), "--stream", "negotiation/" + neg,
+                     "--format", "json"]) for p, neg in zip(points, picked)]
+
+    with_snap, state_snap = reports(), states()
+    aside = ledger + "-snapshots"
+    os.rename(os.path.join(ledger, "snapshots"), aside)
+    os.makedirs(os.path.join(ledger, "snapshots"))
+    without, state_without = reports(), states()
+    shutil.rmtree(os.path.join(ledger, "snapshots"))
+    os.rename(aside, os.path.join(ledger, "snapshots"))
+    med, worst, plain = statistics.median(with_snap), max(with_snap), statistics.median(without)
+    where = ", ".join(f"{p:,}" for p in points)
+    row("report --negotiation at a random as-of point, with snapshots (median)", f"{med * 1000:.0f}", "ms",
+        f"without snapshots: {plain * 1000:.0f} ms", med / plain, "<= 100 ms", med <= 0.1)
+    row("  same, slowest of the 5 points", f"{worst * 1000:.0f}", "ms", f"as-of seqs {where}")
+    row("state --stream at a random as-of point, with snapshots (median)", f"{statistics.median(state_snap) * 1000:.0f}", "ms",
+        f"without snapshots: {statistics.median(state_without) * 1000:.0f} ms",
+        statistics.median(state_snap) / statistics.median(state_without))
+    row("  parley snapshot (every 25,000 records)", f"{t_snap:.2f}", "s",
+        f"{dir_size(os.path.join(ledger, 'snapshots')):,} bytes of snapshots")
+
+
+def eventsourcing_peer(work, events, n, eps, row):
+    """The Python eventsourcing library (SQLite + zlib, batched saves) on a sample of the events."""
+    script = os.path.join(ROOT, "Tools", "bench_eventsourcing.py")
+    if not os.path.exists(script):
+        return
+    import json
+    count = min(n, 100_000)
+    result = subprocess.run([sys.executable, script, events, "--count", str(count), "--work", os.path.join(work, "es")],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        row("eventsourcing peer", "failed", "", result.stderr.strip().splitlines()[-1][:60] if result.stderr else "")
+        return
+    es = json.loads(result.stdout)
+    row(f"eventsourcing {es['library_version']} peer: batched saves ({count:,} events)", f"{es['events_per_second']:,.0f}", "ev/s",
+        f"parley import {eps:,.0f} ev/s", eps / es["events_per_second"])
+    row("  eventsourcing replay of the same events", f"{es['replay_seconds']:.2f}", "s",
+        f"{es['replayed_events']:,} events, {es['db_bytes']:,} bytes (zlib)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("n", nargs="?", type=int, default=1_000_000)
@@ -125,6 +205,11 @@ def main():
         samples.append(timed([parley, "append", "--ledger", small, "--stream", f"party/p{i % 5}", "--type", "PartyRegistered",
                               "--data", '{"party_id":"p%d","name":"P %d","kind":"manufacturer","country":"RU","aliases":[]}' % (i % 5, i),
                               "--effective-at", "2005-01-01T00:00:00Z"], stdout=subprocess.DEVNULL))
+    big = []
+    for i in range(min(args.singles, 20)):
+        big.append(timed([parley, "append", "--ledger", ledger, "--stream", f"party/q{i % 5}", "--type", "PartyRegistered",
+                          "--data", '{"party_id":"q%d","name":"Q %d","kind":"manufacturer","country":"RU","aliases":[]}' % (i % 5, i),
+                          "--effective-at", "2005-01-01T00:00:00Z"], stdout=subprocess.DEVNULL))
     db = os.path.join(work, "peer.db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
@@ -140,6 +225,12 @@ def main():
     row("single durable CLI append, median", f"{med * 1000:.1f}", "ms", f"sqlite3 CLI insert (WAL, FULL): {sq_med * 1000:.1f} ms",
         med / sq_med, "<= 1.5x", med <= 1.5 * sq_med)
     row("single durable CLI append, p99", f"{p99 * 1000:.1f}", "ms", f"sqlite3 p99: {sorted(sq)[int(0.99 * (len(sq) - 1))] * 1000:.1f} ms")
+    row(f"single durable CLI append to the {args.n:,}-event ledger, median", f"{statistics.median(big) * 1000:.1f}", "ms",
+        f"sqlite3 CLI insert: {sq_med * 1000:.1f} ms", statistics.median(big) / sq_med)
+    t_start = best_of(5, lambda: timed([parley, "--version"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    t_sq_start = best_of(5, lambda: timed(["sqlite3", ":memory:", "select 1;"], stdout=subprocess.DEVNULL))
+    row("  process start-up alone (parley --version / sqlite3 select 1)", f"{t_start * 1000:.1f}", "ms",
+        f"sqlite3: {t_sq_start * 1000:.1f} ms", t_start / t_sq_start)
 
     # In-process group commit (library API, concurrent tasks, durable) versus SQLite per-row durable commits.
     bench_bin = os.path.join(os.path.dirname(parley), "parley-bench")
@@ -192,17 +283,29 @@ def main():
         eps / (args.n / t_sqlite), ">= 5x", eps >= 5 * args.n / t_sqlite)
     row("SQLite full read", f"{t_sqlite_read:.2f}", "s", f"{count:,} rows, {sqlite_size:,} bytes on disk")
 
+    point_in_time(parley, work, events, args.n, row)
+    eventsourcing_peer(work, events, args.n, eps, row)
+
     if args.out:
+        # The generated table goes between the markers; the hand-written analysis around it stays.
+        table = [f"Command: `Tools/bench {args.n} --workload {workload} --out {os.path.basename(args.out)}` (release build), "
+                 f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores.",
+                 f"Workload: {args.n:,} events from `{os.path.relpath(gen, ROOT)}` ({input_bytes:,} bytes of NDJSON input).", "",
+                 "| measure | value | unit | reference measured in the same run | ratio | target | met |",
+                 "|---|---:|---|---|---:|---|---|"]
+        for name, value, unit, ref, ratio, target, met in rows:
+            r = f"{ratio:.2f}x" if ratio is not None else ""
+            m = "" if met is None else ("yes" if met else "**no**")
+            table.append(f"| {name} | {value} | {unit} | {ref} | {r} | {target} | {m} |")
+        begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+        text = open(args.out).read() if os.path.exists(args.out) else "# Parley benchmarks\n\n"
+        block = begin + "\n" + "\n".join(table) + "\n" + end
+        if begin in text and end in text:
+            text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
         with open(args.out, "w") as out:
-            out.write("# Parley benchmarks\n\n")
-            out.write(f"Command: `Tools/bench {args.n} --workload {workload}` (release build), "
-                      f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores.\n")
-            out.write(f"Workload: {args.n:,} events from `{os.path.relpath(gen, ROOT)}` ({input_bytes:,} bytes of NDJSON input).\n\n")
-            out.write("| measure | value | unit | reference measured in the same run | ratio | target | met |\n|---|---:|---|---|---:|---|---|\n")
-            for name, value, unit, ref, ratio, target, met in rows:
-                r = f"{ratio:.2f}x" if ratio is not None else ""
-                m = "" if met is None else ("yes" if met else "**no**")
-                out.write(f"| {name} | {value} | {unit} | {ref} | {r} | {target} | {m} |\n")
+            out.write(text)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
 
