@@ -66,6 +66,13 @@ public final class AppendBatch {
     public private(set) var problems: [String] = []
     private var conflict = false
 
+    /// The two workers' encoders, kept across blocks.
+    private let encoders = EncoderPair()
+    /// The threads that validate blocks (started by the first `add(lines:)`).
+    private var workers: [WorkerThread] = []
+    /// The block validated by the last `add(lines:)`, still to be committed.
+    private var pending: (PreparedHalves, Int)?
+
     private var chunk: [UInt8] = []
     private var pipeline: ChunkPipeline?
     private var file: Int32 = -1
@@ -86,10 +93,14 @@ public final class AppendBatch {
 
     deinit {
         if file >= 0 { abort() }
+        for worker in workers { worker.stop() }
     }
 
     /// Number of problems found so far.
-    public var hasProblems: Bool { !problems.isEmpty }
+    public var hasProblems: Bool {
+        commitPending()
+        return !problems.isEmpty
+    }
 
     /// Validates one input line and, while the batch is still clean, writes it.
     ///
@@ -234,29 +245,33 @@ public final class AppendBatch {
     ///   - line: The JSON object (no newline needed; surrounding whitespace is ignored).
     ///   - label: Where it came from, for messages (`line 12`).
     public func add(_ line: UnsafeRawBufferPointer, label: String) {
+        commitPending()
         commit(Self.prepare(line, encoder: &encoder, validator: writer.options.validator), label: label)
     }
 
     /// Validates many lines on both cores, then commits them in order.
     ///
+    /// The block is validated by two workers while this thread commits the block before it, so
+    /// validation and record assembly overlap; the last block is committed by `finish()` (or by
+    /// any other call that adds or looks at problems). The lines need to stay valid only for
+    /// the duration of the call.
+    ///
     /// - Parameters:
     ///   - lines: The input lines, in order.
     ///   - firstLineNumber: The line number of `lines[0]`, for messages.
     public func add(lines: [UnsafeRawBufferPointer], firstLineNumber: Int) {
-        let validator = writer.options.validator
-        let half = lines.count / 2
-        let box = PreparedHalves(count: lines.count)
-        encoder = CanonicalEncoder()
-        let encoders = EncoderPair(first: encoder, lines: lines)
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            let range = part == 0 ? 0..<half : half..<encoders.lines.count
-            var local = encoders.take(part)
-            for index in range {
-                box.store(Self.prepare(encoders.lines[index], encoder: &local, validator: validator), at: index)
-            }
-            encoders.give(local, part)
-        }
-        encoder = encoders.first
+        let job = ValidationJob(lines: lines, encoders: encoders, validator: writer.options.validator)
+        if workers.isEmpty { workers = [WorkerThread(), WorkerThread()] }
+        for (part, worker) in workers.enumerated() { worker.run { job.run(part: part) } }
+        commitPending()
+        for worker in workers { worker.wait() }
+        pending = (job.results, firstLineNumber)
+    }
+
+    /// Commits the block validated by the last `add(lines:firstLineNumber:)`, if any.
+    private func commitPending() {
+        guard let (box, firstLineNumber) = pending else { return }
+        pending = nil
         for (offset, prepared) in box.results.enumerated() {
             commit(prepared, label: "line \(firstLineNumber + offset)")
         }
@@ -286,11 +301,12 @@ public final class AppendBatch {
     }
 
     /// Records one prepared event: identity, concurrency checks, then the record bytes.
-    private func commit(_ prepared: Prepared, label: String) {
+    private func commit(_ prepared: Prepared, label makeLabel: @autoclosure () -> String) {
         let event: PreparedEvent
         switch prepared {
         case .blank: return
         case .invalid(let found):
+            let label = makeLabel()
             problems.append(contentsOf: found.map { "\(label): \($0)" })
             return
         case .valid(let valid): event = valid
@@ -316,14 +332,14 @@ public final class AppendBatch {
                     if collectResults { results.append(earlier.result) }
                 } else {
                     conflict = true
-                    problems.append("\(label): id: \(clientID) appears earlier in this batch with other content")
+                    problems.append("\(makeLabel()): id: \(clientID) appears earlier in this batch with other content")
                 }
                 return
             }
             if let seq = writer.knownSeq(of: clientID) {
                 do {
                     guard let original = try LedgerReader(path: writer.layout.root).record(seq: seq) else {
-                        problems.append("\(label): id: \(clientID) is indexed at seq \(seq) but that record is missing")
+                        problems.append("\(makeLabel()): id: \(clientID) is indexed at seq \(seq) but that record is missing")
                         return
                     }
                     let envelope = try RecordEnvelope(line: original)
@@ -338,11 +354,11 @@ public final class AppendBatch {
                     } else {
                         conflict = true
                         problems.append(
-                            "\(label): id: \(clientID) already names seq \(seq) with other content (an id can be reused only for the identical event)"
+                            "\(makeLabel()): id: \(clientID) already names seq \(seq) with other content (an id can be reused only for the identical event)"
                         )
                     }
                 } catch {
-                    problems.append("\(label): id: cannot read seq \(seq) to compare: \(error)")
+                    problems.append("\(makeLabel()): id: cannot read seq \(seq) to compare: \(error)")
                 }
                 return
             }
@@ -352,7 +368,7 @@ public final class AppendBatch {
         guard expected.isSatisfied(by: current) else {
             conflict = true
             problems.append(
-                "\(label): expected_version: \(streamName) is at version \(current), expected \(expected)")
+                "\(makeLabel()): expected_version: \(streamName) is at version \(current), expected \(expected)")
             return
         }
         let version = current + 1
@@ -399,7 +415,7 @@ public final class AppendBatch {
         chunk.append(UInt8(ascii: "}"))
         chunk.append(0x0A)
         if largeFrames && chunk.count >= Self.chunkLimit {
-            do { try flushChunk() } catch { problems.append("\(label): \(error)") }
+            do { try flushChunk() } catch { problems.append("\(makeLabel()): \(error)") }
         }
     }
 
@@ -418,6 +434,9 @@ public final class AppendBatch {
     /// - Throws: `LedgerError(.invalidInput)` or `.conflict` listing every problem (nothing is
     ///   written then); `.io` on write failures (the partial commit is truncated away).
     public func finish() throws -> AppendSummary {
+        commitPending()
+        for worker in workers { worker.stop() }
+        workers = []
         guard problems.isEmpty else {
             abort()
             let count = problems.count
@@ -617,24 +636,19 @@ final class PreparedHalves: @unchecked Sendable {
 }
 
 /// Two encoders, one per worker of a parallel validation pass; each worker moves its own out and
-/// back in, and the input lines are only read. Same single-owner discipline as `PreparedHalves`.
+/// back in. Same single-owner discipline as `PreparedHalves`.
 final class EncoderPair: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<CanonicalEncoder>
-    let lines: [UnsafeRawBufferPointer]
 
-    init(first: CanonicalEncoder, lines: [UnsafeRawBufferPointer]) {
+    init() {
         slots = .allocate(capacity: 2)
-        slots.initialize(to: first)
-        (slots + 1).initialize(to: CanonicalEncoder())
-        self.lines = lines
+        slots.initialize(repeating: CanonicalEncoder(), count: 2)
     }
 
     deinit {
         slots.deinitialize(count: 2)
         slots.deallocate()
     }
-
-    var first: CanonicalEncoder { slots[0] }
 
     func take(_ part: Int) -> CanonicalEncoder {
         let encoder = slots[part]
@@ -644,5 +658,30 @@ final class EncoderPair: @unchecked Sendable {
 
     func give(_ encoder: CanonicalEncoder, _ part: Int) {
         slots[part] = encoder
+    }
+}
+
+/// One block of input lines validated by two workers, each taking one half (the lines are only
+/// read; each result slot and each encoder has one owner at a time).
+final class ValidationJob: @unchecked Sendable {
+    let lines: [UnsafeRawBufferPointer]
+    let encoders: EncoderPair
+    let validator: any EventValidator
+    let results: PreparedHalves
+
+    init(lines: [UnsafeRawBufferPointer], encoders: EncoderPair, validator: any EventValidator) {
+        self.lines = lines
+        self.encoders = encoders
+        self.validator = validator
+        results = PreparedHalves(count: lines.count)
+    }
+
+    func run(part: Int) {
+        let half = lines.count / 2
+        var encoder = encoders.take(part)
+        for index in part == 0 ? 0..<half : half..<lines.count {
+            results.store(AppendBatch.prepare(lines[index], encoder: &encoder, validator: validator), at: index)
+        }
+        encoders.give(encoder, part)
     }
 }

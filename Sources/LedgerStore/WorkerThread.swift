@@ -1,0 +1,72 @@
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A thread of its own that runs one job at a time, handed over with `run` and awaited with `wait`.
+///
+/// Bulk appends validate on two of these while the calling thread assembles records: dedicated
+/// threads, because libdispatch's pool on Linux does not grow when its few threads block (the
+/// command itself runs on one of them), which serialised the overlap.
+final class WorkerThread: @unchecked Sendable {
+    private let start = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    // Written by the owner before `start.signal()`, read by the thread after `start.wait()`:
+    // the semaphores order every access.
+    private var job: (() -> Void)?
+    private var stopping = false
+
+    /// Starts the thread (it sleeps until the first job).
+    init() {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(
+            &thread, nil,
+            { raw in
+                let worker = Unmanaged<WorkerThread>.fromOpaque(raw!).takeRetainedValue()
+                worker.loop()
+                return nil
+            }, context)
+        if created == 0 {
+            pthread_detach(thread)
+        } else {
+            // No thread: jobs run on the caller (correct, only slower).
+            Unmanaged<WorkerThread>.fromOpaque(context).release()
+            stopping = true
+        }
+    }
+
+    private func loop() {
+        while true {
+            start.wait()
+            if stopping { return }
+            job?()
+            job = nil
+            done.signal()
+        }
+    }
+
+    /// Hands `job` to the thread; call `wait()` before the next `run`.
+    func run(_ job: @escaping () -> Void) {
+        if stopping {
+            job()
+            done.signal()
+            return
+        }
+        self.job = job
+        start.signal()
+    }
+
+    /// Blocks until the job handed over by `run` has finished.
+    func wait() { done.wait() }
+
+    /// Ends the thread once it is idle (after `wait()`).
+    func stop() {
+        guard !stopping else { return }
+        stopping = true
+        start.signal()
+    }
+}
