@@ -198,6 +198,43 @@ import Testing
         }
     }
 
+    /// `parley state --stream negotiation/X` starts from snapshots when it can and prints exactly
+    /// what the full fold prints; a damaged snapshot on the way is reported and not used.
+    @Test func stateFromSnapshotsEqualsTheFullFold() throws {
+        try TemporaryDirectory.with { dir in
+            let fixture = try Self.build(at: dir)
+            let written = try SnapshotStore(ledgerPath: fixture.ledger).write(every: 500)
+            #expect(written.count >= 2)
+            let head = fixture.commitEnds.last!
+            var generator = SeededGenerator(seed: 11)
+            for trial in 0..<6 {
+                let point = trial == 0 ? head : UInt64.random(in: written[0].seq...head, using: &generator)
+                let stream = "negotiation/" + fixture.negotiations[trial % min(3, fixture.negotiations.count)]
+                for format in ["json", "md"] {
+                    let arguments = [
+                        "state", "--ledger", fixture.ledger, "--as-of-seq", String(point), "--stream", stream, "--format", format,
+                    ]
+                    let fast = try ReportsFixture.parleyOK(arguments)
+                    let full = try ReportsFixture.parleyOK(arguments + ["--no-snapshots"])
+                    ReportsFixture.expectSame(fast.stdoutText, full.stdoutText, "state \(stream) at \(point) (\(format))")
+                    #expect(fast.stderrText.isEmpty, "\(fast.stderrText)")
+                }
+            }
+            // A truncated snapshot: the same answer, and a warning that names it (so snapshots were consulted).
+            let last = written.last!
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: last.path))
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: last.path))
+            let arguments = [
+                "state", "--ledger", fixture.ledger, "--stream", "negotiation/" + fixture.negotiations[2], "--format", "json",
+            ]
+            let damaged = try ReportsFixture.parleyOK(arguments)
+            #expect(damaged.stdoutText == (try ReportsFixture.parleyOK(arguments + ["--no-snapshots"])).stdoutText)
+            #expect(
+                damaged.stderrText.contains("parley: warning: snapshot snapshots/\(SnapshotFile.name(seq: last.seq)) ignored"),
+                "\(damaged.stderrText)")
+        }
+    }
+
     @Test func theMovedItemsLandWhereTheCorrectionsPutThem() throws {
         try TemporaryDirectory.with { dir in
             let fixture = try Self.build(at: dir)

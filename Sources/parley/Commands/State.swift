@@ -1,6 +1,7 @@
 import ArgumentParser
 import LedgerStore
 import Projections
+import Reports
 
 extension Parley {
     struct State: ParsableCommand {
@@ -19,6 +20,10 @@ extension Parley {
                 --stream negotiation/<id> shows that negotiation with its parties and their
                 financial facts; --stream party/<id> shows that party, its owners and holdings,
                 its negotiations and its financial facts.
+
+                A negotiation's state without --valid-at starts from the newest trusted
+                snapshot at or before the point (see `parley snapshot`), as reports do; the
+                result is the same as folding every record (--no-snapshots does that).
 
                 Examples:
                   parley state --ledger ./zil
@@ -49,6 +54,9 @@ extension Parley {
         @Option(help: "Output format: md (a briefing) or json (canonical JSON).")
         var format: Format = .md
 
+        @Flag(name: .customLong("no-snapshots"), help: "Fold from the first record even when a snapshot could be used.")
+        var noSnapshots = false
+
         func validate() throws {
             if asOf != nil && asOfSeq != nil {
                 throw ValidationError("give --as-of or --as-of-seq, not both")
@@ -69,7 +77,7 @@ extension Parley {
                 let query = StateQuery(
                     asOf: asOf.flatMap { Timestamp(dateOrDateTime: $0) }, asOfSeq: asOfSeq,
                     validAt: validAt.flatMap { Timestamp(dateOrDateTime: $0) }, stream: stream)
-                let projected = try LedgerProjection.project(ledgerAt: try ledger.path, query: query)
+                let projected = try project(query, path: try ledger.path)
                 switch format {
                 case .json:
                     StateJSON.write(projected) { piece in piece.withUnsafeBytes { Output.write($0) } }
@@ -77,6 +85,24 @@ extension Parley {
                 case .md: Output.line(String(StateMarkdown.render(projected).dropLast()))
                 }
             }
+        }
+
+        /// The projected state: from snapshots for one negotiation without a valid-time cut
+        /// (its selection then counts every record through the cut as known and folded, as the
+        /// full fold does), else by folding every record.
+        private func project(_ query: StateQuery, path: String) throws -> ProjectedState {
+            let prefix = "negotiation/"
+            guard !noSnapshots, query.validAt == nil, let stream = query.stream, stream.hasPrefix(prefix) else {
+                return try LedgerProjection.project(ledgerAt: path, query: query)
+            }
+            let view = try LedgerViews.load(
+                ledgerAt: path,
+                query: ReportQuery(asOf: query.asOf, asOfSeq: query.asOfSeq, negotiation: String(stream.dropFirst(prefix.count))))
+            for warning in view.warnings { Output.diagnostic("parley: warning: \(warning)") }
+            let selection = StateSelection(
+                query: query, knownRecords: Int(view.throughSeq), foldedRecords: Int(view.throughSeq),
+                throughSeq: view.throughSeq, throughRecordedAt: view.throughRecordedAt, ledgerID: view.ledgerID)
+            return ProjectedState(state: view.state, selection: selection)
         }
     }
 }
