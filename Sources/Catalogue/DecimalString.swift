@@ -15,7 +15,13 @@ enum DecimalString {
         return lhs.withUTF8 { left in rhs.withUTF8 { right in compare(left, right) } }
     }
 
-    private static func compare(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// Compares two decimal strings given as UTF-8.
+    ///
+    /// - Parameters:
+    ///   - lhs: A decimal string's bytes.
+    ///   - rhs: A decimal string's bytes.
+    /// - Returns: As `compare(_:_:)` for strings.
+    static func compare(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let left = Parts(lhs), let right = Parts(rhs) else { return nil }
         if left.isNegative != right.isNegative { return left.isNegative ? -1 : 1 }
         let magnitude = compareMagnitude(left, right)

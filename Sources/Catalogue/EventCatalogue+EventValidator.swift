@@ -16,6 +16,9 @@ extension EventCatalogue: EventValidator {
     public func validate(type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer)
         -> Result<Int64, ValidationProblems>
     {
+        if let version = acceptedVersion(type: type, schema: schema, canonicalData: data, canonicalMeta: meta) {
+            return .success(version)
+        }
         var problems: [JSONInputError] = []
         let version = checkData(type: type, schema: schema, problems: &problems) { () throws(JSONInputError) in
             try JSONValue(parsing: data)

@@ -198,6 +198,31 @@ public struct EventCatalogue: Sendable {
         return .success(version)
     }
 
+    /// The fast path of validating raw bytes: decides on the canonical bytes, without building
+    /// trees, whether the event is valid.
+    ///
+    /// - Parameters:
+    ///   - type: The event type.
+    ///   - schema: The schema version the input names, or nil for the latest.
+    ///   - canonicalData: Canonical JSON of the event body.
+    ///   - canonicalMeta: Canonical JSON of the provenance block.
+    /// - Returns: The schema version to record when the event is valid; nil when it is not, or
+    ///   when the bytes alone do not settle it. Then the tree path decides, and says what is wrong.
+    package func acceptedVersion(
+        type: String, schema: Int64?, canonicalData: UnsafeRawBufferPointer, canonicalMeta: UnsafeRawBufferPointer
+    ) -> Int64? {
+        guard let entry = entries[type] else { return nil }
+        let version = schema ?? entry.latest
+        guard let validator = entry.schema(version: version), validator.accepts(canonical: canonicalData) else {
+            return nil
+        }
+        let metaIsEmpty =
+            canonicalMeta.count == 2 && canonicalMeta[0] == UInt8(ascii: "{") && canonicalMeta[1] == UInt8(ascii: "}")
+        guard metaIsEmpty ? metaAcceptsEmpty : metaValidator.accepts(canonical: canonicalMeta) else { return nil }
+        for rule in entry.rules where !rule.holds(canonical: canonicalData) { return nil }
+        return version
+    }
+
     /// Finds the schema, then validates the body (parsed on demand, so that an unknown type or
     /// version does not pay for parsing). Returns the version when the type and version exist.
     func checkData(

@@ -279,6 +279,13 @@ final class RecordInspector {
                     index: index, type: typeName, stream: stream, effectiveAt: effectiveAt, data: data,
                     members: &dataMembers, into: &outcome.semanticRefs)
             }
+            // The fast path: the canonical bytes validate as they are (no trees). Anything else,
+            // including every invalid record, takes the tree path below, which says what is wrong.
+            if let catalogue = checks.catalogue, !checks.projections, let schema, let meta, meta.first == UInt8(ascii: "{"),
+                catalogue.acceptedVersion(type: typeName, schema: schema, canonicalData: data, canonicalMeta: meta) == schema
+            {
+                return
+            }
             guard checks.catalogue != nil || checks.projections, let schema, let meta, meta.first == UInt8(ascii: "{"),
                 let dataValue = try? JSONValue(parsing: data)
             else { return }

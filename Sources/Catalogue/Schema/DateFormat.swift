@@ -24,7 +24,11 @@ enum DateFormat: String, Sendable, CaseIterable {
         return Array(text.utf8).withUnsafeBufferPointer { accepts(bytes: $0) }
     }
 
-    private func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether a string given as UTF-8 is in this format.
+    ///
+    /// - Parameter bytes: The string's bytes.
+    /// - Returns: True when it is.
+    func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch self {
         case .date:
             return bytes.count == 10 && Self.isDate(bytes, at: 0)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A fixed map from names to values for the lookups validation does on every event (member
 /// names in object schemas, event type names): open addressing over a cheap hash of the name's
 /// UTF-8 bytes, confirmed by string equality.
@@ -10,6 +12,12 @@ struct NameTable<Value: Sendable>: Sendable {
     private let names: [String]
     private let values: [Value]
     private let mask: Int
+    /// The names' UTF-8, one after another: name `i` is `utf8[utf8Ends[i - 1]..<utf8Ends[i]]`.
+    private let utf8: [UInt8]
+    private let utf8Ends: [Int]
+    /// Whether every name is ASCII. Byte equality is then `String` equality (which otherwise also
+    /// equates canonically equivalent spellings, `"é"` and `"e\u{301}"`).
+    private let namesAreASCII: Bool
 
     /// Builds the table.
     ///
@@ -31,6 +39,35 @@ struct NameTable<Value: Sendable>: Sendable {
         self.names = names
         self.values = values
         mask = capacity - 1
+        utf8 = names.flatMap(\.utf8)
+        var end = 0
+        utf8Ends = names.map { name in
+            end += name.utf8.count
+            return end
+        }
+        namesAreASCII = utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// The value for the name whose UTF-8 is `bytes`, found as `self[name]` finds it.
+    ///
+    /// - Parameter bytes: The name's UTF-8 (valid UTF-8).
+    /// - Returns: The value, if the table has the name.
+    subscript(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+        guard namesAreASCII, bytes.allSatisfy({ $0 < 0x80 }) else { return self[String(decoding: bytes, as: UTF8.self)] }
+        var slot = Self.hash(bytes) & mask
+        return utf8.withUnsafeBufferPointer { table in
+            while true {
+                let entry = Int(slots[slot])
+                if entry < 0 { return nil }
+                let start = entry == 0 ? 0 : utf8Ends[entry - 1]
+                if utf8Ends[entry] - start == bytes.count
+                    && (bytes.isEmpty || memcmp(table.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0)
+                {
+                    return values[entry]
+                }
+                slot = (slot + 1) & mask
+            }
+        }
     }
 
     /// The value for `name`, if the table has it.
@@ -50,22 +87,23 @@ struct NameTable<Value: Sendable>: Sendable {
     /// A cheap hash of the name's UTF-8 bytes: its length mixed with its first and last eight
     /// bytes (all of them for the short names schemas use). Collisions only cost a probe.
     private static func hash(_ name: String) -> Int {
-        func mix(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-            let count = bytes.count
-            var head: UInt64 = 0
-            var tail: UInt64 = 0
-            if count >= 8, let base = bytes.baseAddress {
-                head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
-                tail = UnsafeRawPointer(base + (count - 8)).loadUnaligned(as: UInt64.self)
-            } else {
-                for byte in bytes { head = head << 8 | UInt64(byte) }
-            }
-            var hash = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
-            hash ^= hash >> 29
-            hash &*= 0xBF58_476D_1CE4_E5B9
-            return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+        if let hash = name.utf8.withContiguousStorageIfAvailable(hash) { return hash }
+        return Array(name.utf8).withUnsafeBufferPointer(hash)
+    }
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let count = bytes.count
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        if count >= 8, let base = bytes.baseAddress {
+            head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+            tail = UnsafeRawPointer(base + (count - 8)).loadUnaligned(as: UInt64.self)
+        } else {
+            for byte in bytes { head = head << 8 | UInt64(byte) }
         }
-        if let hash = name.utf8.withContiguousStorageIfAvailable(mix) { return hash }
-        return Array(name.utf8).withUnsafeBufferPointer(mix)
+        var hash = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
+        hash ^= hash >> 29
+        hash &*= 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 }

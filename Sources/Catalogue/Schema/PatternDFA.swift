@@ -59,6 +59,14 @@ final class PatternDFA: @unchecked Sendable {
         return Array(text.utf8).withUnsafeBufferPointer { run($0) }
     }
 
+    /// Whether the pattern matches a string given as UTF-8.
+    ///
+    /// - Parameter utf8: The string's bytes; they must be valid UTF-8.
+    /// - Returns: True on a match.
+    func matches(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        run(utf8)
+    }
+
     private func run(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let table = transitions
         var state = 0

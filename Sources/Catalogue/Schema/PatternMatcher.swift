@@ -47,6 +47,15 @@ final class PatternMatcher: Sendable {
         return expression.expression.firstMatch(in: text, options: [], range: range) != nil
     }
 
+    /// Whether the pattern matches anywhere in a string given as UTF-8.
+    ///
+    /// - Parameter utf8: The string's bytes; they must be valid UTF-8.
+    /// - Returns: True on a match.
+    func matches(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let automaton { return automaton.matches(utf8: utf8) }
+        return matches(String(decoding: utf8, as: UTF8.self))
+    }
+
     /// A pattern that does not compile.
     struct Invalid: Error {
         var message: String

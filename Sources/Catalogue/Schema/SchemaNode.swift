@@ -47,6 +47,22 @@ final class SchemaNode: Sendable {
     let hasStringKeywords: Bool
     /// Whether any keyword applies to integers.
     let hasIntegerKeywords: Bool
+    /// `stringEnumeration` as UTF-8, for `ByteSchemaWalk` (which compares bytes, not `String`s).
+    let stringEnumerationUTF8: [[UInt8]]?
+    /// `enumeration` in canonical form: a canonical value is listed when its bytes are one of these.
+    let enumerationCanonical: [[UInt8]]?
+    /// `constant` in canonical form.
+    let constantCanonical: [UInt8]?
+    /// Whether `enum`, `const`, `enum` of strings only are present (flags, so the byte walk's hot
+    /// path does not copy the optional arrays to find out).
+    let hasEnumeration: Bool
+    let hasConstant: Bool
+    let hasStringEnumeration: Bool
+    /// `required.count`.
+    let requiredCount: Int
+    /// Whether the node says nothing beyond its `$ref` (annotations aside), so that
+    /// `ByteSchemaWalk` need not read the value a second time.
+    let addsNothingToReference: Bool
 
     init(draft: SchemaNodeDraft) {
         rejectsEverything = draft.rejectsEverything
@@ -71,6 +87,18 @@ final class SchemaNode: Sendable {
         maxItems = draft.maxItems
         hasStringKeywords = draft.pattern != nil || draft.format != nil || draft.minLength != nil || draft.maxLength != nil
         hasIntegerKeywords = draft.minimum != nil || draft.maximum != nil
+        stringEnumerationUTF8 = stringEnumeration?.map { Array($0.utf8) }
+        enumerationCanonical = draft.enumeration?.map(\.canonicalBytes)
+        constantCanonical = draft.constant?.canonicalBytes
+        hasEnumeration = draft.enumeration != nil
+        hasConstant = draft.constant != nil
+        hasStringEnumeration = stringEnumeration != nil
+        requiredCount = draft.required.count
+        addsNothingToReference =
+            draft.reference != nil && !draft.rejectsEverything && draft.types == .all && draft.properties.isEmpty
+            && draft.required.isEmpty && draft.enumeration == nil && draft.constant == nil && !hasStringKeywords
+            && !hasIntegerKeywords && draft.items == nil && draft.minItems == nil && draft.maxItems == nil
+            && { if case .allowed = draft.additionalProperties { return true } else { return false } }()
     }
 }
 

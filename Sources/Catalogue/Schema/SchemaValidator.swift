@@ -80,4 +80,18 @@ public struct SchemaValidator: Sendable {
             return walk.violations.isEmpty
         }
     }
+
+    /// Whether canonical JSON bytes are a valid document, decided on the bytes without building
+    /// a tree (the fast path of `EventCatalogue`'s validation).
+    ///
+    /// - Parameter canonical: The document's canonical JSON (RFC 8785).
+    /// - Returns: True when the document is valid. False when it is not, and also for input the
+    ///   byte walk declines (not canonical, or with member names that are not ASCII): the
+    ///   caller then parses it and runs `validate(_:)`, which decides and says why.
+    func accepts(canonical: UnsafeRawBufferPointer) -> Bool {
+        nodes.withUnsafeBufferPointer { buffer in
+            var walk = ByteSchemaWalk(nodes: buffer, input: canonical)
+            return walk.accepts(root: root)
+        }
+    }
 }

@@ -1,0 +1,457 @@
+import CanonicalJSON
+import Foundation
+
+/// The accept/reject check of canonical JSON bytes against the compiled nodes, without building a
+/// `JSONValue` tree: the fast path of validation.
+///
+/// It answers only "valid" or "not known to be valid"; a caller that gets false runs `SchemaWalk`
+/// on the parsed tree, which is the reference and says what is wrong. So the walk must never
+/// accept what the tree walk rejects, and should accept what it accepts whenever the input is
+/// canonical (RFC 8785, as `CanonicalEncoder` writes it). It reads the same JSON the tree parser
+/// reads (strict UTF-8, integers below 2^53, no duplicate keys, at most `JSONLimits.maxDepth`
+/// levels) and returns false on anything outside canonical form that would need more care:
+/// whitespace, members out of canonical order, and member names that are not ASCII (which
+/// `String` equality may equate with other spellings) or have escapes.
+///
+/// Plain strings are checked on the input bytes; strings with escapes are decoded first.
+struct ByteSchemaWalk {
+    /// The node index that stands for "any value" (additional members that are allowed).
+    static let anything = -1
+
+    let nodes: UnsafeBufferPointer<SchemaNode>
+    let input: UnsafeRawBufferPointer
+    private(set) var position = 0
+    /// The decoded text of the last string read that had escapes.
+    private var decoded: [UInt8] = []
+
+    init(nodes: UnsafeBufferPointer<SchemaNode>, input: UnsafeRawBufferPointer) {
+        self.nodes = nodes
+        self.input = input
+    }
+
+    /// Whether the whole input is one value that node `root` accepts.
+    ///
+    /// - Parameter root: The index of the schema's root node.
+    /// - Returns: True when the document is valid; false when it is not, or when this walk
+    ///   cannot tell (see the type's documentation).
+    mutating func accepts(root: Int) -> Bool {
+        position = 0
+        return value(root, depth: 0) && position == input.count
+    }
+
+    // MARK: - Values
+
+    /// Reads the value at the cursor and checks it against node `index` (or `anything`).
+    private mutating func value(_ index: Int, depth: Int) -> Bool {
+        guard position < input.count, depth < JSONLimits.maxDepth else { return false }
+        guard index >= 0 else { return anyValue(depth: depth) }
+        let node = nodes[index]
+        if node.rejectsEverything { return false }
+        if let reference = node.reference {
+            let start = position
+            guard value(reference, depth: depth) else { return false }
+            if node.addsNothingToReference { return true }
+            position = start
+        }
+        let start = position
+        switch input[position] {
+        case UInt8(ascii: "\""):
+            guard node.types.contains(.string) else { return false }
+            return string(node)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard node.types.contains(.integer), let number = integer() else { return false }
+            if let minimum = node.minimum, number < minimum { return false }
+            if let maximum = node.maximum, number > maximum { return false }
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            guard node.types.contains(.boolean), literal() else { return false }
+        case UInt8(ascii: "n"):
+            guard node.types.contains(.null), literal() else { return false }
+        case UInt8(ascii: "["):
+            guard node.types.contains(.array), array(node, depth: depth) else { return false }
+        case UInt8(ascii: "{"):
+            guard node.types.contains(.object), members(index, depth: depth) else { return false }
+        default:
+            return false
+        }
+        return isListed(node, start..<position)
+    }
+
+    /// Reads any value at the cursor, checking only that it is JSON the tree parser reads.
+    private mutating func anyValue(depth: Int) -> Bool {
+        switch input[position] {
+        case UInt8(ascii: "\""):
+            return scanString() != nil
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return integer() != nil
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            return literal()
+        case UInt8(ascii: "["):
+            return elements(Self.anything, depth: depth) != nil
+        case UInt8(ascii: "{"):
+            return members(Self.anything, depth: depth)
+        default:
+            return false
+        }
+    }
+
+    /// `enum` and `const` for a value read from `span`. Canonical bytes equal to a listed value's
+    /// canonical bytes settle it; otherwise (rare: the document is usually invalid then) the
+    /// value is parsed and compared as the tree walk compares it.
+    ///
+    /// - Parameter enumeration: False when the caller checks `enum` itself (strings against a
+    ///   string enumeration).
+    private func isListed(_ node: SchemaNode, _ span: Range<Int>, enumeration: Bool = true) -> Bool {
+        guard (enumeration && node.hasEnumeration) || node.hasConstant else { return true }
+        let bytes = UnsafeRawBufferPointer(rebasing: input[span])
+        var parsed: JSONValue?
+        func exact() -> JSONValue? {
+            if parsed == nil { parsed = try? JSONValue(parsing: bytes) }
+            return parsed
+        }
+        if enumeration, let listed = node.enumerationCanonical, !listed.contains(where: { $0.elementsEqual(bytes) }) {
+            guard let value = exact(), node.enumeration?.contains(value) == true else { return false }
+        }
+        if let constant = node.constantCanonical, !constant.elementsEqual(bytes) {
+            guard let value = exact(), value == node.constant else { return false }
+        }
+        return true
+    }
+
+    // MARK: - Strings
+
+    /// A string: its type is checked; the other string keywords are checked here.
+    private mutating func string(_ node: SchemaNode) -> Bool {
+        let start = position
+        guard let (content, escaped) = scanString(),
+            isListed(node, start..<position, enumeration: !node.hasStringEnumeration)
+        else { return false }
+        guard node.hasStringKeywords || node.hasStringEnumeration else { return true }
+        if escaped {
+            return decoded.withUnsafeBufferPointer { text in checkText(node, text) }
+        }
+        let text = UnsafeRawBufferPointer(rebasing: input[content]).assumingMemoryBound(to: UInt8.self)
+        return checkText(node, text)
+    }
+
+    /// The string keywords but `const` (and `enum`, unless it lists only strings), on the decoded text.
+    private func checkText(_ node: SchemaNode, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let listed = node.stringEnumerationUTF8, !listed.contains(where: { $0.elementsEqual(text) }) {
+            // `String` equality also equates canonically equivalent spellings.
+            let isASCII = text.allSatisfy { $0 < 0x80 } && listed.allSatisfy { $0.allSatisfy { $0 < 0x80 } }
+            guard !isASCII, let strings = node.stringEnumeration,
+                strings.contains(String(decoding: text, as: UTF8.self))
+            else { return false }
+        }
+        if let pattern = node.pattern, !pattern.matches(utf8: text) { return false }
+        if let format = node.format, !format.accepts(bytes: text) { return false }
+        if node.minLength != nil || node.maxLength != nil {
+            // Code points: every byte that is not a UTF-8 continuation byte starts one.
+            var length = 0
+            for byte in text where byte & 0xC0 != 0x80 { length += 1 }
+            if let maxLength = node.maxLength, length > maxLength { return false }
+            if let minLength = node.minLength, length < minLength { return false }
+        }
+        return true
+    }
+
+    /// Reads a string whose opening quote is at the cursor, as the tree parser would. Returns the
+    /// range of its raw content and whether it had escapes (its decoded text is then in
+    /// `decoded`), or nil when the tree parser would refuse it.
+    private mutating func scanString() -> (content: Range<Int>, escaped: Bool)? {
+        position += 1
+        let start = position
+        var nonASCII = false
+        var escaped = false
+        while position < input.count {
+            let byte = input[position]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte < 0x20 { return nil }
+            if byte >= 0x80 { nonASCII = true }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                position += 1
+            }
+            position += 1
+        }
+        guard position < input.count else { return nil }
+        let content = start..<position
+        position += 1
+        // Escapes are ASCII, so checking the whole content checks the runs between them.
+        if nonASCII, !Self.isValidUTF8(UnsafeRawBufferPointer(rebasing: input[content])) { return nil }
+        if escaped, !decode(content) { return nil }
+        return (content, escaped)
+    }
+
+    /// Decodes string content with escapes into `decoded`; false on an escape the parser refuses.
+    private mutating func decode(_ content: Range<Int>) -> Bool {
+        decoded.removeAll(keepingCapacity: true)
+        var index = content.lowerBound
+        let end = content.upperBound
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= end else { return nil }
+            var value: UInt32 = 0
+            for offset in 0..<4 {
+                let c = input[at + offset]
+                let digit: UInt32
+                switch c {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(c - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(c - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(c - UInt8(ascii: "A") + 10)
+                default: return nil
+                }
+                value = value << 4 | digit
+            }
+            return value
+        }
+        while index < end {
+            let byte = input[index]
+            guard byte == UInt8(ascii: "\\") else {
+                decoded.append(byte)
+                index += 1
+                continue
+            }
+            guard index + 1 < end else { return false }
+            let escape = input[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "\""): decoded.append(0x22)
+            case UInt8(ascii: "\\"): decoded.append(0x5C)
+            case UInt8(ascii: "/"): decoded.append(0x2F)
+            case UInt8(ascii: "b"): decoded.append(0x08)
+            case UInt8(ascii: "f"): decoded.append(0x0C)
+            case UInt8(ascii: "n"): decoded.append(0x0A)
+            case UInt8(ascii: "r"): decoded.append(0x0D)
+            case UInt8(ascii: "t"): decoded.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4(index) else { return false }
+                index += 4
+                if scalar >= 0xD800 && scalar <= 0xDBFF {
+                    guard index + 1 < end, input[index] == UInt8(ascii: "\\"), input[index + 1] == UInt8(ascii: "u"),
+                        let low = hex4(index + 2), low >= 0xDC00 && low <= 0xDFFF
+                    else { return false }
+                    index += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
+                    return false
+                }
+                Self.appendUTF8(scalar, to: &decoded)
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18))
+            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    /// Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF), as the parser checks it.
+    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let end = bytes.count
+        while index < end {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0:
+                length = 3
+                lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED:
+                length = 3
+                upper = 0x9F
+            case 0xF0:
+                length = 4
+                lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4:
+                length = 4
+                upper = 0x8F
+            default: return false
+            }
+            guard index + length <= end else { return false }
+            let second = bytes[index + 1]
+            guard second >= lower && second <= upper else { return false }
+            var continuation = 2
+            while continuation < length {
+                guard bytes[index + continuation] & 0xC0 == 0x80 else { return false }
+                continuation += 1
+            }
+            index += length
+        }
+        return true
+    }
+
+    // MARK: - Numbers and literals
+
+    /// An integer as the parser reads it: no fraction, no exponent, magnitude below 2^53.
+    private mutating func integer() -> Int64? {
+        var negative = false
+        if input[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        let digitsStart = position
+        var magnitude: UInt64 = 0
+        while position < input.count {
+            let c = input[position]
+            guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { break }
+            guard magnitude < JSONLimits.maxIntegerMagnitude else { return nil }
+            magnitude = magnitude * 10 + UInt64(c - UInt8(ascii: "0"))
+            position += 1
+        }
+        let digitCount = position - digitsStart
+        guard digitCount > 0, digitCount == 1 || input[digitsStart] != UInt8(ascii: "0"),
+            magnitude < JSONLimits.maxIntegerMagnitude
+        else { return nil }
+        if position < input.count {
+            let c = input[position]
+            if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { return nil }
+        }
+        return negative ? -Int64(magnitude) : Int64(magnitude)
+    }
+
+    /// `true`, `false` or `null`.
+    private mutating func literal() -> Bool {
+        for word in [ByteSchemaWalk.trueBytes, ByteSchemaWalk.falseBytes, ByteSchemaWalk.nullBytes] {
+            if position + word.count <= input.count,
+                word.indices.allSatisfy({ input[position + $0] == word[$0] })
+            {
+                position += word.count
+                return true
+            }
+        }
+        return false
+    }
+
+    private static let trueBytes = Array("true".utf8)
+    private static let falseBytes = Array("false".utf8)
+    private static let nullBytes = Array("null".utf8)
+
+    // MARK: - Containers
+
+    private mutating func array(_ node: SchemaNode, depth: Int) -> Bool {
+        guard let count = elements(node.items ?? Self.anything, depth: depth) else { return false }
+        if let minItems = node.minItems, count < minItems { return false }
+        if let maxItems = node.maxItems, count > maxItems { return false }
+        return true
+    }
+
+    /// Reads an array at the cursor, each element checked against node `items`; returns the count.
+    private mutating func elements(_ items: Int, depth: Int) -> Int? {
+        position += 1
+        guard position < input.count else { return nil }
+        if input[position] == UInt8(ascii: "]") {
+            position += 1
+            return 0
+        }
+        var count = 0
+        while true {
+            guard value(items, depth: depth + 1), position < input.count else { return nil }
+            count += 1
+            let byte = input[position]
+            position += 1
+            if byte == UInt8(ascii: "]") { return count }
+            guard byte == UInt8(ascii: ",") else { return nil }
+        }
+    }
+
+    /// Reads an object at the cursor, checking its members against node `index` (or `anything`).
+    ///
+    /// Member names must be ASCII without escapes and in strictly increasing order, as canonical
+    /// form writes them; that also rules out duplicates without remembering the names.
+    private mutating func members(_ index: Int, depth: Int) -> Bool {
+        position += 1
+        guard position < input.count else { return false }
+        var requiredSeen = 0
+        if input[position] == UInt8(ascii: "}") {
+            position += 1
+        } else {
+            var previous: Range<Int>?
+            while true {
+                guard position < input.count, input[position] == UInt8(ascii: "\""), let content = plainName()
+                else { return false }
+                let name = UnsafeRawBufferPointer(rebasing: input[content]).assumingMemoryBound(to: UInt8.self)
+                if let previous {
+                    let before = UnsafeRawBufferPointer(rebasing: input[previous]).assumingMemoryBound(to: UInt8.self)
+                    guard Self.precedes(before, name) else { return false }
+                }
+                var child = Self.anything
+                if index >= 0 {
+                    let node = nodes[index]
+                    let rule = node.properties[utf8: name]
+                    if let rule, rule.isRequired { requiredSeen += 1 }
+                    if let schema = rule?.schema {
+                        child = schema
+                    } else {
+                        switch node.additionalProperties {
+                        case .allowed: break
+                        case .forbidden: return false
+                        case .schema(let schema): child = schema
+                        }
+                    }
+                }
+                previous = content
+                guard position < input.count, input[position] == UInt8(ascii: ":") else { return false }
+                position += 1
+                guard value(child, depth: depth + 1), position < input.count else { return false }
+                let byte = input[position]
+                position += 1
+                if byte == UInt8(ascii: "}") { break }
+                guard byte == UInt8(ascii: ",") else { return false }
+            }
+        }
+        return index < 0 || requiredSeen == nodes[index].requiredCount
+    }
+
+    /// Reads a member name at the cursor; returns its content, or nil unless it is printable
+    /// ASCII without escapes (canonical form escapes only control characters, `"` and `\\`, which
+    /// no schema's property names use).
+    private mutating func plainName() -> Range<Int>? {
+        position += 1
+        let start = position
+        while position < input.count {
+            let byte = input[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return start..<(position - 1)
+            }
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Whether ASCII name `a` sorts strictly before `b` (for ASCII, UTF-16 order is byte order).
+    private static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(a.count, b.count)
+        if common > 0 {
+            let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+            if order != 0 { return order < 0 }
+        }
+        return a.count < b.count
+    }
+}
