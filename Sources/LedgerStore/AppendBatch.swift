@@ -451,7 +451,7 @@ public final class AppendBatch {
                 root: update.frontier.root, results: results)
         }
         do {
-            try flushChunk()
+            try flushChunk(last: true)
             guard let pipeline else { throw LedgerError(.io, "internal: no frames were written") }
             (update.frontier, writtenEnd) = try pipeline.drain()
             let first = update.lastSeq + 1
@@ -464,7 +464,7 @@ public final class AppendBatch {
             try frame.withUnsafeBytes { try FileSystem.writeAll(file, $0, path: segmentName) }
             writtenEnd += frame.count
             if writer.options.sync {
-                try FileSystem.sync(file, path: writer.layout.segmentPath(segmentName))
+                try FileSystem.syncData(file, path: writer.layout.segmentPath(segmentName))
                 if newSegment { try FileSystem.syncDirectory(writer.layout.segments) }
             }
             close(file)
@@ -499,16 +499,18 @@ public final class AppendBatch {
         file = -1
     }
 
-    /// Hands the pending lines to the pipeline (hash, compress, write on the other core).
-    private func flushChunk() throws {
+    /// Hands the pending lines to the pipeline (hash, compress, write on the other core); the
+    /// last chunk of a commit that has only one is done on this thread (`last`).
+    private func flushChunk(last: Bool = false) throws {
         guard !chunk.isEmpty else { return }
+        let only = last && pipeline == nil
         if file < 0 {
             try openSegment()
             pipeline = ChunkPipeline(
                 descriptor: file, path: writer.layout.segmentPath(segmentName), frontier: update.frontier,
                 offset: writtenEnd)
         }
-        pipeline?.submit(chunk)
+        if only { pipeline?.processHere(chunk) } else { pipeline?.submit(chunk) }
         chunk.removeAll(keepingCapacity: true)
     }
 

@@ -15,7 +15,8 @@ import LedgerIntegrity
 /// chunks are in flight; the owner reads them only after `drain()`, which waits for the queue to
 /// empty (a happens-before edge). That single-owner discipline is why `@unchecked Sendable` is safe.
 final class ChunkPipeline: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "parley.append.pipeline")
+    /// Made by the first `submit` (a commit done wholly by `processHere` needs none).
+    private var queue: DispatchQueue?
     private let slots = DispatchSemaphore(value: 2)
     private let descriptor: Int32
     private let path: String
@@ -40,23 +41,34 @@ final class ChunkPipeline: @unchecked Sendable {
     /// Queues a chunk of whole record lines (each ending in a newline). Blocks while two chunks are in flight.
     func submit(_ chunk: [UInt8]) {
         slots.wait()
-        queue.async { [self] in
+        if queue == nil { queue = DispatchQueue(label: "parley.append.pipeline") }
+        queue!.async { [self] in
             defer { slots.signal() }
-            guard failure == nil else { return }
-            chunk.withUnsafeBytes { raw in
-                var start = 0
-                while start < raw.count {
-                    let found = memchr(raw.baseAddress! + start, 0x0A, raw.count - start)
-                    let end = found.map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) } ?? raw.count
-                    frontier.append(leafHash: RFC6962.leafHash(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
-                    start = end + 1
-                }
-            }
-            if let error = compressAndWrite(chunk) { failure = error }
+            process(chunk)
         }
     }
 
-    /// Compresses one chunk into a frame and writes it; returns the failure, if any.
+    /// Hashes, compresses and writes `chunk` on the calling thread: for a commit that is one
+    /// small chunk (a single append, a group commit), where handing it to the queue and back
+    /// costs more than the work. Do not mix with pending `submit`s.
+    func processHere(_ chunk: [UInt8]) {
+        process(chunk)
+    }
+
+    private func process(_ chunk: [UInt8]) {
+        guard failure == nil else { return }
+        chunk.withUnsafeBytes { raw in
+            var start = 0
+            while start < raw.count {
+                let found = memchr(raw.baseAddress! + start, 0x0A, raw.count - start)
+                let end = found.map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+                frontier.append(leafHash: RFC6962.leafHash(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
+                start = end + 1
+            }
+        }
+        if let error = compressAndWrite(chunk) { failure = error }
+    }
+
     private func compressAndWrite(_ chunk: [UInt8]) -> LedgerError? {
         var frame = [UInt8]()
         let encoded = chunk.withUnsafeBytes { raw -> LZ4Error? in
@@ -87,9 +99,11 @@ final class ChunkPipeline: @unchecked Sendable {
     /// - Returns: The frontier after the last line and the segment's end offset.
     /// - Throws: The first failure of any chunk.
     func drain() throws -> (frontier: MerkleFrontier, end: Int) {
-        try queue.sync { () throws -> (MerkleFrontier, Int) in
+        let finished = { [self] () throws -> (MerkleFrontier, Int) in
             if let failure { throw failure }
             return (frontier, written)
         }
+        guard let queue else { return try finished() }
+        return try queue.sync(execute: finished)
     }
 }

@@ -105,6 +105,12 @@ package enum FileSystem {
         if fsync(fd) != 0 { throw LedgerError(.io, "cannot fsync \(path): \(errorText())") }
     }
 
+    /// Flushes an appended file's data and the metadata needed to read it back (its size):
+    /// `fdatasync`, as SQLite uses, which skips timestamps that `fsync` would also write.
+    package static func syncData(_ fd: Int32, path: String) throws {
+        if fdatasync(fd) != 0 { throw LedgerError(.io, "cannot fsync \(path): \(errorText())") }
+    }
+
     package static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw LedgerError(.io, "cannot open directory \(path): \(errorText())") }

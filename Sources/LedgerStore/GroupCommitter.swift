@@ -26,6 +26,8 @@ public final class GroupCommitter: @unchecked Sendable {
     /// - Parameter writer: An open writer (holding the ledger lock).
     public init(writer: LedgerWriter) {
         self.writer = writer
+        // Commits are durable on their own; the derived index is saved every 64 commits and on close.
+        writer.indexSaveInterval = 64
         let box = ThreadBox()
         thread = Thread { box.run() }
         box.body = { [unowned self] in self.loop() }
@@ -58,6 +60,7 @@ public final class GroupCommitter: @unchecked Sendable {
         lock.signal()
         lock.unlock()
         while !thread.isFinished { usleep(1000) }
+        try? writer.saveIndex()
     }
 
     private func loop() {

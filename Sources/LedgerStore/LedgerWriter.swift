@@ -38,11 +38,24 @@ public final class LedgerWriter {
     public let options: Options
     /// What opening the ledger repaired (quarantined tails, rebuilt index), one sentence each.
     public private(set) var recoveryNotes: [String] = []
+    /// Commits between saves of `index/state.txt` (1: after every commit, the default).
+    ///
+    /// The index is derived data: a writer that opens the ledger checks it against the segments
+    /// and folds whatever commits follow the point where it stops, so a stale index costs the
+    /// next writer a short scan, never correctness. Group commit saves it every 64 commits (and
+    /// when closed) and so spares a file replacement per commit, which costs as much as the fsync.
+    public var indexSaveInterval = 1
+    private var unsavedCommits = 0
 
     private let lock: WriterLock
     var index = LedgerIndex()
     private var idTable: [EventID: UInt64]?
     private var encoder = CanonicalEncoder()
+
+    /// Saves an index that `indexSaveInterval` left behind the last commit.
+    deinit {
+        if unsavedCommits > 0 { try? index.save(to: layout) }
+    }
 
     /// Opens a ledger for writing: takes the lock, then recovers.
     ///
@@ -252,6 +265,15 @@ public final class LedgerWriter {
         index = update
         if idTable != nil { for (id, seq) in ids { idTable?[id] = seq } }
         index.idsBytes = try IDIndex.append(ids, to: layout, validBytes: index.idsBytes)
+        unsavedCommits += 1
+        if unsavedCommits >= indexSaveInterval { try saveIndex() }
+    }
+
+    /// Writes `index/state.txt` for the commits made so far (see `indexSaveInterval`).
+    ///
+    /// - Throws: `LedgerError(.io)` when the file cannot be written.
+    public func saveIndex() throws {
         try index.save(to: layout)
+        unsavedCommits = 0
     }
 }
