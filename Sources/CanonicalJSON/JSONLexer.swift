@@ -128,7 +128,7 @@ struct JSONLexer {
                 } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
                     throw Failure(message: "invalid \\u escape: lone low surrogate", offset: position - 6)
                 }
-                Self.appendUTF8(scalar, to: &decoded)
+                UTF8Validation.append(scalar, to: &decoded)
             default:
                 throw Failure(message: "invalid escape sequence in string", offset: position - 2)
             }
@@ -155,25 +155,6 @@ struct JSONLexer {
             position += 1
         }
         return value
-    }
-
-    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | scalar >> 6))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | scalar >> 12))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            out.append(UInt8(0xF0 | scalar >> 18))
-            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        }
     }
 
     /// Scans an integer at the cursor; fractions, exponents and out-of-range values are errors.

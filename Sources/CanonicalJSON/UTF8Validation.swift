@@ -1,7 +1,32 @@
 /// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).
-enum UTF8Validation {
+package enum UTF8Validation {
+    /// Whether all of `bytes` is strict UTF-8.
+    package static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        firstInvalid(bytes, from: 0, to: bytes.count) == nil
+    }
+
+    /// Appends the UTF-8 encoding of a Unicode scalar value (not a surrogate) to `out`.
+    package static func append(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18))
+            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
     /// Returns the offset of the first invalid byte in `bytes[start..<end]`, or nil when valid.
-    static func firstInvalid(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+    package static func firstInvalid(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
         var index = start
         while index < end {
             let lead = bytes[index]

@@ -177,7 +177,7 @@ struct ByteSchemaWalk {
         let content = start..<position
         position += 1
         // Escapes are ASCII, so checking the whole content checks the runs between them.
-        if nonASCII, !Self.isValidUTF8(UnsafeRawBufferPointer(rebasing: input[content])) { return nil }
+        if nonASCII, !UTF8Validation.isValid(UnsafeRawBufferPointer(rebasing: input[content])) { return nil }
         if escaped, !decode(content) { return nil }
         return (content, escaped)
     }
@@ -234,73 +234,10 @@ struct ByteSchemaWalk {
                 } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
                     return false
                 }
-                Self.appendUTF8(scalar, to: &decoded)
+                UTF8Validation.append(scalar, to: &decoded)
             default:
                 return false
             }
-        }
-        return true
-    }
-
-    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | scalar >> 6))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | scalar >> 12))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            out.append(UInt8(0xF0 | scalar >> 18))
-            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        }
-    }
-
-    /// Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF), as the parser checks it.
-    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var index = 0
-        let end = bytes.count
-        while index < end {
-            let lead = bytes[index]
-            if lead < 0x80 {
-                index += 1
-                continue
-            }
-            let length: Int
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0:
-                length = 3
-                lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED:
-                length = 3
-                upper = 0x9F
-            case 0xF0:
-                length = 4
-                lower = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4:
-                length = 4
-                upper = 0x8F
-            default: return false
-            }
-            guard index + length <= end else { return false }
-            let second = bytes[index + 1]
-            guard second >= lower && second <= upper else { return false }
-            var continuation = 2
-            while continuation < length {
-                guard bytes[index + continuation] & 0xC0 == 0x80 else { return false }
-                continuation += 1
-            }
-            index += length
         }
         return true
     }
