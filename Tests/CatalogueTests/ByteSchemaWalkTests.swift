@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Foundation
+import ParleyTestSupport
 import Testing
 
 @testable import Catalogue
@@ -293,23 +294,6 @@ import Testing
 /// Parses bytes, or nil.
 private func value(of bytes: [UInt8]) -> JSONValue? {
     try? JSONValue(parsing: bytes)
-}
-
-/// A small seeded generator, so that failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Seeded edits of a valid document, aimed at what schemas and cross-field rules check.

@@ -23,19 +23,6 @@ import Testing
 // These are property tests, not a coverage-guided fuzzer: no libFuzzer target is built (the
 // deterministic seeds make every failure reproducible from its case number).
 
-/// SplitMix64: a small deterministic generator, so every case is reproducible from its seed.
-struct FuzzRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A small pristine ledger (several segments, commits of 1-6 records) and what is known about it.
 final class FuzzCorpus: Sendable {
     /// The pristine ledger directory.
@@ -133,7 +120,7 @@ enum Mutator {
     static let markerMagic: [UInt8] = [0x5C, 0x2A, 0x4D, 0x18]
 
     static func make(_ number: Int, corpus: FuzzCorpus, seed: UInt64, allowDrop: Bool) -> FuzzCase {
-        var rng = FuzzRNG(seed: seed &+ UInt64(number) &* 0x1000_0000_01B3)
+        var rng = SplitMix64(seed: seed &+ UInt64(number) &* 0x1000_0000_01B3)
         let segment = Int.random(in: 0..<corpus.segments.count, using: &rng)
         var fuzz = FuzzCase(number: number, segment: segment, bytes: corpus.segments[segment], steps: [])
         if allowDrop && Int.random(in: 0..<40, using: &rng) == 0 {
@@ -148,7 +135,7 @@ enum Mutator {
         return fuzz
     }
 
-    private static func randomBytes(_ count: Int, _ rng: inout FuzzRNG) -> [UInt8] {
+    private static func randomBytes(_ count: Int, _ rng: inout SplitMix64) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
     }
 
@@ -167,7 +154,7 @@ enum Mutator {
         }
     }
 
-    private static func step(_ fuzz: inout FuzzCase, corpus: FuzzCorpus, rng: inout FuzzRNG) {
+    private static func step(_ fuzz: inout FuzzCase, corpus: FuzzCorpus, rng: inout SplitMix64) {
         var bytes = fuzz.bytes ?? []
         let count = bytes.count
         func offset() -> Int { count == 0 ? 0 : Int.random(in: 0..<count, using: &rng) }
@@ -610,7 +597,7 @@ enum FuzzChecks {
             let started = Date()
             let corpus = try FuzzCorpus(in: dir)
             let findings = FuzzFindings.run(stall: 60) { findings in
-                var rng = FuzzRNG(seed: Self.seed ^ 0xB17E5)
+                var rng = SplitMix64(seed: Self.seed ^ 0xB17E5)
                 for number in 0..<Self.cases {
                     let count = Int.random(in: 0...600, using: &rng)
                     var bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }

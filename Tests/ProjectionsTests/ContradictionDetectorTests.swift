@@ -1,5 +1,6 @@
 import CanonicalJSON
 import LedgerStore
+import ParleyTestSupport
 import Testing
 
 @testable import Projections
@@ -82,7 +83,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func pairCountMatchesBruteForce(seed: UInt64) throws {
-        var random = ProjectionsFixture.SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let stances = ["confirms", "denies", "no-comment", "qualifies"]
         let sides: [String?] = ["a", "b", "c", nil]
         let claims = ["one", "two", "three"]

@@ -1,6 +1,7 @@
 import CanonicalJSON
 import Foundation
 import LedgerStore
+import ParleyTestSupport
 import Testing
 
 @testable import Projections
@@ -11,7 +12,7 @@ import Testing
 @Suite struct LiveProjectionTests {
     /// Generator lines plus corrections, retractions, late arrivals and a stray correction.
     static func workload(count: Int, seed: Int) throws -> [String] {
-        var random = ProjectionsFixture.SplitMix(state: UInt64(seed))
+        var random = SplitMix64(seed: UInt64(seed))
         var lines: [String] = []
         var earlier: [(id: String, stream: String, type: String, effectiveAt: String)] = []
         for (index, text) in try ProjectionsFixture.generatorLines(count: count, seed: seed).enumerated() {
@@ -68,7 +69,7 @@ import Testing
     @Test(arguments: [(3000, 11), (1500, 5)])
     func incrementalEqualsReplay(count: Int, seed: Int) throws {
         let lines = try Self.workload(count: count, seed: seed)
-        var random = ProjectionsFixture.SplitMix(state: UInt64(seed) &* 31)
+        var random = SplitMix64(seed: UInt64(seed) &* 31)
         try ProjectionsFixture.withTemporaryDirectory { directory in
             let (path, writer) = try ProjectionsFixture.makeLedger(in: directory)
             let reader = try LedgerReader(path: path)

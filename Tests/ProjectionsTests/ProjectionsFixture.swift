@@ -92,18 +92,6 @@ enum ProjectionsFixture {
         return (path, try LedgerWriter(path: path, options: options))
     }
 
-    /// A small deterministic random generator (SplitMix64) for property tests.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// An input line.
     static func line(
         id: String? = nil, stream: String, type: String, effectiveAt: String, data: JSONValue, meta: JSONValue = .object([:])

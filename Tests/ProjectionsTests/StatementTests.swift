@@ -1,3 +1,4 @@
+import ParleyTestSupport
 import Testing
 
 @testable import Projections
@@ -14,7 +15,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4, 5])
     func randomASCIIAgrees(seed: UInt64) {
-        var random = ProjectionsFixture.SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let alphabet = Array(" \t\nAbZz09.,!?;:-_()[]{}'\"@#$%^&*+=<>/\\|~`")
         for _ in 0..<200 {
             let text = String((0..<Int.random(in: 0..<30, using: &random)).map { _ in alphabet.randomElement(using: &random)! })

@@ -154,7 +154,7 @@ import Testing
             #expect(written.allSatisfy { fixture.commitEnds.contains($0.seq) })
             #expect(verifySnapshots(ledger: fixture.ledger).isEmpty)
             let head = fixture.commitEnds.last!
-            var generator = SeededGenerator(seed: 20_251_125)
+            var generator = SplitMix64(seed: 20_251_125)
             let picked = Array(fixture.negotiations.prefix(6)) + [fixture.negotiations.randomElement(using: &generator)!]
             var usedSnapshots = 0
             for trial in 0..<24 {
@@ -206,7 +206,7 @@ import Testing
             let written = try SnapshotStore(ledgerPath: fixture.ledger).write(every: 500)
             #expect(written.count >= 2)
             let head = fixture.commitEnds.last!
-            var generator = SeededGenerator(seed: 11)
+            var generator = SplitMix64(seed: 11)
             for trial in 0..<6 {
                 let point = trial == 0 ? head : UInt64.random(in: written[0].seq...head, using: &generator)
                 let stream = "negotiation/" + fixture.negotiations[trial % min(3, fixture.negotiations.count)]
@@ -383,18 +383,5 @@ import Testing
             let findings = verifySnapshots(ledger: ledger)
             #expect(findings.contains { $0.contains("is not the ledger's record") })
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for repeatable random points.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
