@@ -56,7 +56,9 @@ let package = Package(
             name: "ProjectionsTests",
             dependencies: ["Projections", "Catalogue", "LedgerStore", "CanonicalJSON", "ParleyTestSupport"]
         ),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Projections", "LedgerStore", "ParleyTestSupport"]),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "Projections", "LedgerStore", "ParleyTestSupport"],
+            exclude: ["Golden"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "LedgerStore", "LedgerIntegrity", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyCLITests",

@@ -172,6 +172,11 @@ def main():
     if t_import_nv:
         row("bulk import without catalogue validation", f"{args.n / t_import_nv:,.0f}", "ev/s",
             f"lz4 -1 on input: {t_lz4_input:.2f} s", (input_bytes / t_import_nv) / (input_bytes / t_lz4_input), ">= 0.33x lz4 -1")
+        row("  catalogue validation's share of bulk append time", f"{t_import:.2f}", "s", f"without validation: {t_import_nv:.2f} s",
+            t_import / t_import_nv, "<= 1.5x", t_import <= 1.5 * t_import_nv)
+    t_project = timed([parley, "state", "--ledger", ledger, "--format", "json"], stdout=subprocess.DEVNULL)
+    row("projection of every event (state --format json, full fold)", f"{args.n / t_project:,.0f}", "ev/s",
+        f"{t_project:.2f} s; validation + projection {args.n / (t_import + t_project):,.0f} ev/s")
     row("on-disk size (segments)", f"{on_disk:,}", "bytes", f"lz4 -1 of the ledger's lines: {lz4_lines_size:,}",
         on_disk / lz4_lines_size, "<= 1.10x (1.05x with compact)", on_disk <= 1.10 * lz4_lines_size)
     row("compression ratio", f"{line_bytes / on_disk:.2f}", ":1", f"canonical lines {line_bytes:,} bytes")

@@ -39,7 +39,7 @@ public final class LZ4FrameDecoder {
         // LZ4 expands at most ~255:1, so a header may not make us reserve more than that bound
         // (a forged content size must not turn into a giant allocation).
         let bound = frame.count * 255 + 64 * 1024
-        var chunk = max(min(expectedSize ?? 0, bound), 64 * 1024)
+        let chunk = max(min(expectedSize ?? 0, bound), 64 * 1024)
         while true {
             let start = output.count
             output.append(contentsOf: repeatElement(0, count: chunk))

@@ -49,7 +49,7 @@ extension LedgerWriter {
             try bytes.withUnsafeBytes { raw in
                 for commit in scan.commits {
                     try decoder.decode(commit, in: raw, segment: name)
-                    try decoder.content.withUnsafeBytes { lines in
+                    decoder.content.withUnsafeBytes { lines in
                         for line in decoder.lines {
                             frontier.append(leafHash: RFC6962.leafHash(UnsafeRawBufferPointer(rebasing: lines[line])))
                         }

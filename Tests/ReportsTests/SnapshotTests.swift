@@ -238,7 +238,7 @@ import Testing
     @Test func theMovedItemsLandWhereTheCorrectionsPutThem() throws {
         try TemporaryDirectory.with { dir in
             let fixture = try Self.build(at: dir)
-            try SnapshotStore(ledgerPath: fixture.ledger).write(every: 500)
+            _ = try SnapshotStore(ledgerPath: fixture.ledger).write(every: 500)
             let second = try ReportsFixture.json(fixture.ledger, ReportQuery(negotiation: fixture.negotiations[1]))
             let terms = second["negotiations"]?.arrayValue?.first?["terms"]?.arrayValue ?? []
             let moved = try #require(terms.first { $0["term_id"]?.stringValue == "t-moving" })

@@ -211,7 +211,6 @@ public enum ReportJSON {
 
     static func negotiation(_ section: Report.NegotiationSection, report: Report) -> JSONValue {
         let negotiation = section.negotiation
-        let parties = report.state.parties
         var members: [String: JSONValue] = [
             "id": .string(negotiation.id),
             "stage_history": .array(
