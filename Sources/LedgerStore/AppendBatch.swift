@@ -50,7 +50,6 @@ public final class AppendBatch {
     private let largeFrames: Bool
     private let collectResults: Bool
     private var encoder = CanonicalEncoder()
-    private var ids = EventIDGenerator()
     private let recordedAt: [UInt8]
     private let recordedAtTime: Timestamp
 
@@ -375,7 +374,7 @@ public final class AppendBatch {
         versions[streamName] = version
         let seq = update.lastSeq + UInt64(appended) + 1
         appended += 1
-        let id = clientID ?? ids.make()
+        let id = clientID ?? writer.ids.make()
         if clientID != nil {
             let key = RecordEnvelope.contentKey(
                 stream: Array(streamName.utf8), type: Array(typeName.utf8), schema: recordSchema,
