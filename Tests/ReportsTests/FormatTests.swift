@@ -105,6 +105,16 @@ import Testing
         }
     }
 
+    /// A stage band's label never runs past its band (into the next band or the recorded-later strip).
+    @Test func bandLabelsFitTheirBands() {
+        #expect(TimelineSVG.fitted("term-sheet", width: 200) == "term-sheet")
+        #expect(TimelineSVG.fitted("term-sheet", width: 30) == "ter…")
+        #expect(TimelineSVG.fitted("term-sheet", width: 12) == "")
+        for width in stride(from: 0.0, through: 120, by: 7) {
+            #expect(Double(TimelineSVG.fitted("exploratory ⚠", width: width).count) * 6.5 <= max(width, 0))
+        }
+    }
+
     @Test func markdownEscapesLedgerText() throws {
         try TemporaryDirectory.with { dir in
             let ledger = dir + "/zil"

@@ -94,9 +94,12 @@ enum TimelineSVG {
             svg.empty(
                 "line",
                 [("x1", n(start)), ("y1", n(rowsTop - 18)), ("x2", n(start)), ("y2", n(rowsBottom)), ("class", "band-edge")])
-            svg.element(
-                "text", [("x", n(start + 4)), ("y", n(rowsTop - 6)), ("class", "band-label")],
-                text: step.stage + (step.isLegal ? "" : " ⚠"))
+            // The label stays inside its band (the band's title carries the whole name).
+            let label = Self.fitted(step.stage + (step.isLegal ? "" : " ⚠"), width: end - start - 6)
+            if !label.isEmpty {
+                svg.element(
+                    "text", [("x", n(start + 4)), ("y", n(rowsTop - 6)), ("class", "band-label")], text: label)
+            }
             svg.close("g")
         }
         // Axis.
@@ -209,6 +212,14 @@ enum TimelineSVG {
     }
 
     /// ", 2009" (or ", 2009–2010") when the axis is short enough that ticks show days or months only.
+    /// `text` cut to what fits in `width` points of the 11 px band labels (about 6.5 points a
+    /// character), with an ellipsis; empty when not even three characters fit.
+    static func fitted(_ text: String, width: Double) -> String {
+        let room = Int(width / 6.5)
+        if text.count <= room { return text }
+        return room >= 3 ? String(text.prefix(room - 1)) + "…" : ""
+    }
+
     static func yearNote(low: Int64, high: Int64) -> String {
         guard Double(high - low) / Double(day) <= 365 * 3 else { return "" }
         let first = civil(low).0
