@@ -3,16 +3,16 @@
 ///
 /// Every function reads `input` at `position` and advances it; errors carry the offset and a
 /// message, the caller adds the field path.
-struct JSONLexer {
+package struct JSONLexer {
     let input: UnsafeRawBufferPointer
-    var position: Int
+    package var position: Int
 
-    init(_ input: UnsafeRawBufferPointer) {
+    package init(_ input: UnsafeRawBufferPointer) {
         self.input = input
         self.position = 0
     }
 
-    struct Failure: Error {
+    package struct Failure: Error {
         let message: String
         let offset: Int
     }
@@ -44,7 +44,7 @@ struct JSONLexer {
     ///
     /// Without escapes nothing is copied: the raw content range is returned and `decoded` is untouched.
     /// With escapes the decoded bytes are appended to `decoded` and `escaped` is true.
-    mutating func scanString(decoded: inout [UInt8]) throws(Failure) -> (raw: Range<Int>, escaped: Bool) {
+    package mutating func scanString(decoded: inout [UInt8]) throws(Failure) -> (raw: Range<Int>, escaped: Bool) {
         position += 1
         let start = position
         var nonASCII = false

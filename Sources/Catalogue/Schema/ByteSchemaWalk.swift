@@ -158,88 +158,13 @@ struct ByteSchemaWalk {
     /// range of its raw content and whether it had escapes (its decoded text is then in
     /// `decoded`), or nil when the tree parser would refuse it.
     private mutating func scanString() -> (content: Range<Int>, escaped: Bool)? {
-        position += 1
-        let start = position
-        var nonASCII = false
-        var escaped = false
-        while position < input.count {
-            let byte = input[position]
-            if byte == UInt8(ascii: "\"") { break }
-            if byte < 0x20 { return nil }
-            if byte >= 0x80 { nonASCII = true }
-            if byte == UInt8(ascii: "\\") {
-                escaped = true
-                position += 1
-            }
-            position += 1
-        }
-        guard position < input.count else { return nil }
-        let content = start..<position
-        position += 1
-        // Escapes are ASCII, so checking the whole content checks the runs between them.
-        if nonASCII, !UTF8Validation.isValid(UnsafeRawBufferPointer(rebasing: input[content])) { return nil }
-        if escaped, !decode(content) { return nil }
-        return (content, escaped)
-    }
-
-    /// Decodes string content with escapes into `decoded`; false on an escape the parser refuses.
-    private mutating func decode(_ content: Range<Int>) -> Bool {
+        // The parser's own string scanner: the same UTF-8, control-character and escape rules.
+        var lexer = JSONLexer(input)
+        lexer.position = position
         decoded.removeAll(keepingCapacity: true)
-        var index = content.lowerBound
-        let end = content.upperBound
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= end else { return nil }
-            var value: UInt32 = 0
-            for offset in 0..<4 {
-                let c = input[at + offset]
-                let digit: UInt32
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(c - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(c - UInt8(ascii: "a") + 10)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(c - UInt8(ascii: "A") + 10)
-                default: return nil
-                }
-                value = value << 4 | digit
-            }
-            return value
-        }
-        while index < end {
-            let byte = input[index]
-            guard byte == UInt8(ascii: "\\") else {
-                decoded.append(byte)
-                index += 1
-                continue
-            }
-            guard index + 1 < end else { return false }
-            let escape = input[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "\""): decoded.append(0x22)
-            case UInt8(ascii: "\\"): decoded.append(0x5C)
-            case UInt8(ascii: "/"): decoded.append(0x2F)
-            case UInt8(ascii: "b"): decoded.append(0x08)
-            case UInt8(ascii: "f"): decoded.append(0x0C)
-            case UInt8(ascii: "n"): decoded.append(0x0A)
-            case UInt8(ascii: "r"): decoded.append(0x0D)
-            case UInt8(ascii: "t"): decoded.append(0x09)
-            case UInt8(ascii: "u"):
-                guard var scalar = hex4(index) else { return false }
-                index += 4
-                if scalar >= 0xD800 && scalar <= 0xDBFF {
-                    guard index + 1 < end, input[index] == UInt8(ascii: "\\"), input[index + 1] == UInt8(ascii: "u"),
-                        let low = hex4(index + 2), low >= 0xDC00 && low <= 0xDFFF
-                    else { return false }
-                    index += 6
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
-                    return false
-                }
-                UTF8Validation.append(scalar, to: &decoded)
-            default:
-                return false
-            }
-        }
-        return true
+        guard let (content, escaped) = try? lexer.scanString(decoded: &decoded) else { return nil }
+        position = lexer.position
+        return (content, escaped)
     }
 
     // MARK: - Numbers and literals
