@@ -42,7 +42,9 @@ final class FuzzCorpus: Sendable {
     static func options() -> LedgerWriter.Options {
         var options = LedgerWriter.Options()
         options.segmentBytes = segmentBytes
-        options.wait = 0
+        // Not 0: a child process that another test is spawning shares the LOCK file's open file
+        // description (and so the flock) until it execs, for a moment after the writer closed it.
+        options.wait = 5
         return options
     }
 
