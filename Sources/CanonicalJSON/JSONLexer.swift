@@ -158,7 +158,7 @@ package struct JSONLexer {
     }
 
     /// Scans an integer at the cursor; fractions, exponents and out-of-range values are errors.
-    mutating func scanInteger() throws(Failure) -> (value: Int64, raw: Range<Int>) {
+    package mutating func scanInteger() throws(Failure) -> (value: Int64, raw: Range<Int>) {
         let start = position
         var negative = false
         if input[position] == UInt8(ascii: "-") {

@@ -169,31 +169,14 @@ struct ByteSchemaWalk {
 
     // MARK: - Numbers and literals
 
-    /// An integer as the parser reads it: no fraction, no exponent, magnitude below 2^53.
+    /// An integer as the parser reads it (its own scanner): no fraction, no exponent, magnitude
+    /// below 2^53.
     private mutating func integer() -> Int64? {
-        var negative = false
-        if input[position] == UInt8(ascii: "-") {
-            negative = true
-            position += 1
-        }
-        let digitsStart = position
-        var magnitude: UInt64 = 0
-        while position < input.count {
-            let c = input[position]
-            guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { break }
-            guard magnitude < JSONLimits.maxIntegerMagnitude else { return nil }
-            magnitude = magnitude * 10 + UInt64(c - UInt8(ascii: "0"))
-            position += 1
-        }
-        let digitCount = position - digitsStart
-        guard digitCount > 0, digitCount == 1 || input[digitsStart] != UInt8(ascii: "0"),
-            magnitude < JSONLimits.maxIntegerMagnitude
-        else { return nil }
-        if position < input.count {
-            let c = input[position]
-            if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { return nil }
-        }
-        return negative ? -Int64(magnitude) : Int64(magnitude)
+        var lexer = JSONLexer(input)
+        lexer.position = position
+        guard let (value, _) = try? lexer.scanInteger() else { return nil }
+        position = lexer.position
+        return value
     }
 
     /// `true`, `false` or `null`.
