@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `parley` command: an append-only, LZ4-compressed, tamper-evident negotiation ledger.
 @main
-struct Parley: AsyncParsableCommand {
+struct Parley: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "Parley: an append-only, tamper-evident ledger of negotiation events.",

@@ -71,6 +71,23 @@ extension EventCatalogue {
         }
     }
 
+    @Test func aCatalogueCompilingOneTypeValidatesItAsTheFullOneDoes() throws {
+        let full = try catalogue()
+        let party = try EventCatalogue.loadDefault(compiling: ["PartyRegistered"])
+        #expect(party.types == full.types)
+        #expect(party.latestVersion(of: "RoleAssigned") == full.latestVersion(of: "RoleAssigned"))
+        let good = #"{"party_id":"zil","name":"ZIL","kind":"manufacturer","country":"RU","aliases":[]}"#
+        let bad = #"{"party_id":"ZIL!","name":"ZIL","kind":"car-maker","aliases":[]}"#
+        let meta = #"{"confidence":"guessed"}"#
+        for (data, metaText) in [(good, "{}"), (bad, "{}"), (good, meta)] {
+            let subset = try party.check("PartyRegistered", data: data, meta: metaText)
+            #expect(subset == (try full.check("PartyRegistered", data: data, meta: metaText)))
+        }
+        #expect(try party.check("PartyRegistered", data: good) == .valid(1))
+        #expect(try party.check("PartyRegistered", data: bad).problems.count >= 2)
+        #expect(try party.check("NoSuchType", data: good) == (try full.check("NoSuchType", data: good)))
+    }
+
     // MARK: - cases, sample, generator
 
     @Test("cases validate through the catalogue", arguments: typeSchemaFiles)

@@ -6,6 +6,7 @@ import LedgerStore
 extension Parley {
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "Replay the whole ledger read-only and verify every byte.",
             discussion: """
                 Checks LZ4 frame structure and content checksums, commit markers, seq and

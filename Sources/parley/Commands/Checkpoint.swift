@@ -4,6 +4,7 @@ import Audit
 extension Parley {
     struct Checkpoint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "checkpoint",
             abstract: "Sign the committed ledger's tree head as checkpoints/<size>.ckpt and print it.",
             discussion: """
                 The checkpoint (C2SP tlog-checkpoint: origin, tree size, base64 root) is signed as a

@@ -5,6 +5,7 @@ import LedgerStore
 extension Parley {
     struct Compact: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "compact",
             abstract: "Rewrite sealed segments made of small commits into large frames (same records, same roots).",
             discussion: """
                 Each rewritten segment ends with one merged commit marker carrying the root at its

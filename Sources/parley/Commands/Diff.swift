@@ -5,6 +5,7 @@ import Reports
 extension Parley {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Show what changed in the projected state between two points, and which events caused it.",
             discussion: """
                 A POINT is a seq (1234; 0 is before the first record) or an RFC 3339 time or date.

@@ -4,6 +4,7 @@ import LedgerStore
 extension Parley {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create a new, empty ledger directory.",
             discussion: """
                 Refuses a directory that exists and is not empty.

@@ -4,6 +4,7 @@ import Audit
 extension Parley {
     struct Key: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "key",
             abstract: "Manage checkpoint signing keys (Ed25519, C2SP signed-note encoding).",
             discussion: """
                 Example:
@@ -14,6 +15,7 @@ extension Parley {
 
         struct Generate: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "generate",
                 abstract: "Create a key pair: the private key goes to --out (mode 0600), the verifier key to stdout.",
                 discussion: """
                     The private key file holds PRIVATE+KEY+<name>+<key id>+<base64 seed>; an existing

@@ -11,6 +11,7 @@ import LedgerStore
 extension Parley {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "Print committed records as canonical NDJSON, in seq order.",
             discussion: """
                 Never takes the writer lock and never shows uncommitted bytes.

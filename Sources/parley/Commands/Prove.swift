@@ -5,6 +5,7 @@ import LedgerIntegrity
 extension Parley {
     struct Prove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prove",
             abstract: "Print an RFC 6962 inclusion or consistency proof as JSON.",
             discussion: """
                 Inclusion (--seq): {"leaf_hash","leaf_index","path","root","tree_size"}; leaf_index

@@ -5,6 +5,7 @@ import LedgerStore
 extension Parley {
     struct Recover: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "recover",
             abstract: "Take the writer lock and repair a torn tail (also done by the next writer).",
             discussion: """
                 Bytes after the last commit marker (a write interrupted by a crash) move to

@@ -5,6 +5,7 @@ import LedgerStore
 extension Parley {
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "replay",
             abstract: "Print the ledger's history, one readable line per event.",
             discussion: """
                 Each line: seq, recorded_at (when the ledger learned it), effective_at (when it

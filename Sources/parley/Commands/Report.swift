@@ -5,6 +5,7 @@ import Reports
 extension Parley {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Write a point-in-time report: receipt, parties, negotiations, statements with provenance.",
             discussion: """
                 The report starts with a receipt: the ledger id and origin, the records it is

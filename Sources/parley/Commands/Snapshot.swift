@@ -5,6 +5,7 @@ import Reports
 extension Parley {
     struct Snapshot: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "snapshot",
             abstract: "Write projection snapshots under snapshots/ so that point-in-time reports start fast.",
             discussion: """
                 A snapshot is taken at a commit boundary and tagged with its seq and the RFC 6962

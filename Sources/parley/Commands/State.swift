@@ -6,6 +6,7 @@ import Reports
 extension Parley {
     struct State: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "state",
             abstract: "Show the projected state: parties, negotiations, financial facts, contradictions.",
             discussion: """
                 --as-of is transaction time: only records with recorded_at ≤ TIME (what the

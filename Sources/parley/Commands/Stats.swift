@@ -6,6 +6,7 @@ import LedgerStore
 extension Parley {
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract: "Show the size and shape of a ledger.",
             discussion: """
                 Example:
