@@ -7,7 +7,8 @@ import LedgerStore
 ///
 /// Built from `Events/catalogue.json` and `Events/schemas/<Type>.v<N>.json`; the binary carries
 /// a copy (`loadDefault()`), so it validates the same way wherever it runs. Every schema is
-/// compiled once, at load.
+/// compiled once, at load (`loadDefault(compiling:)` compiles only the types it names, for a
+/// single append).
 public struct EventCatalogue: Sendable {
     /// The catalogue's `catalogue_version`.
     public let catalogueVersion: String
