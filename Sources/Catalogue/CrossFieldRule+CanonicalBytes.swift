@@ -1,5 +1,3 @@
-import Foundation
-
 extension CrossFieldRule {
     /// Whether the rule holds for a body given as canonical JSON bytes, decided without building
     /// a tree (the fast path; `check(_:into:)` on the parsed body is the reference).
@@ -139,7 +137,7 @@ private struct CanonicalObject {
         return name.withUTF8 { wanted in
             var found: Range<Int>?
             Self.forEachMember(input, span) { key, value in
-                let order = Self.compare(UnsafeRawBufferPointer(rebasing: input[key]), wanted)
+                let order = ByteOrder.compare(UnsafeRawBufferPointer(rebasing: input[key]), UnsafeRawBufferPointer(wanted))
                 if order == 0 { found = value }
                 return order < 0  // names are in increasing order: stop at or past `name`
             }
@@ -173,16 +171,6 @@ private struct CanonicalObject {
         let content = UnsafeRawBufferPointer(rebasing: input[(span.lowerBound + 1)..<(span.upperBound - 1)])
         if content.contains(UInt8(ascii: "\\")) { return .undecidable }
         return .plain(content.assumingMemoryBound(to: UInt8.self), isASCII: content.allSatisfy { $0 < 0x80 })
-    }
-
-    /// Byte order (UTF-16 order, for ASCII) of two names.
-    private static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-        let common = min(a.count, b.count)
-        if common > 0 {
-            let order = memcmp(a.baseAddress!, b.baseAddress!, common)
-            if order != 0 { return Int(order) }
-        }
-        return a.count - b.count
     }
 
     /// Calls `body` with each member's name content and value span, until it returns false.

@@ -69,6 +69,7 @@ final class ChunkPipeline: @unchecked Sendable {
         if let error = compressAndWrite(chunk) { failure = error }
     }
 
+    /// Compresses one chunk into a frame and writes it; returns the failure, if any.
     private func compressAndWrite(_ chunk: [UInt8]) -> LedgerError? {
         var frame = [UInt8]()
         let encoded = chunk.withUnsafeBytes { raw -> LZ4Error? in

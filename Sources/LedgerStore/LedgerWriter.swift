@@ -57,7 +57,7 @@ public final class LedgerWriter {
 
     /// Saves an index that `indexSaveInterval` left behind the last commit.
     deinit {
-        if unsavedCommits > 0 { try? index.save(to: layout) }
+        if unsavedCommits > 0 { try? saveIndex() }
     }
 
     /// Opens a ledger for writing: takes the lock, then recovers.

@@ -1,5 +1,4 @@
 import CanonicalJSON
-import Foundation
 
 /// The accept/reject check of canonical JSON bytes against the compiled nodes, without building a
 /// `JSONValue` tree: the fast path of validation.
@@ -241,8 +240,8 @@ struct ByteSchemaWalk {
                 else { return false }
                 let name = UnsafeRawBufferPointer(rebasing: input[content]).assumingMemoryBound(to: UInt8.self)
                 if let previous {
-                    let before = UnsafeRawBufferPointer(rebasing: input[previous]).assumingMemoryBound(to: UInt8.self)
-                    guard Self.precedes(before, name) else { return false }
+                    let before = UnsafeRawBufferPointer(rebasing: input[previous])
+                    guard ByteOrder.compare(before, UnsafeRawBufferPointer(name)) < 0 else { return false }
                 }
                 var child = Self.anything
                 if index >= 0 {
@@ -288,15 +287,5 @@ struct ByteSchemaWalk {
             position += 1
         }
         return nil
-    }
-
-    /// Whether ASCII name `a` sorts strictly before `b` (for ASCII, UTF-16 order is byte order).
-    private static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let common = min(a.count, b.count)
-        if common > 0 {
-            let order = memcmp(a.baseAddress!, b.baseAddress!, common)
-            if order != 0 { return order < 0 }
-        }
-        return a.count < b.count
     }
 }

@@ -211,7 +211,6 @@ enum TimelineSVG {
         return svg.text
     }
 
-    /// ", 2009" (or ", 2009–2010") when the axis is short enough that ticks show days or months only.
     /// `text` cut to what fits in `width` points of the 11 px band labels (about 6.5 points a
     /// character), with an ellipsis; empty when not even three characters fit.
     static func fitted(_ text: String, width: Double) -> String {
@@ -220,6 +219,7 @@ enum TimelineSVG {
         return room >= 3 ? String(text.prefix(room - 1)) + "…" : ""
     }
 
+    /// ", 2009" (or ", 2009–2010") when the axis is short enough that ticks show days or months only.
     static func yearNote(low: Int64, high: Int64) -> String {
         guard Double(high - low) / Double(day) <= 365 * 3 else { return "" }
         let first = civil(low).0
