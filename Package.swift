@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec", "ParleyTestSupport"]),
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "ParleyTestSupport"]),
-        .testTarget(name: "LedgerIntegrityTests", dependencies: ["LedgerIntegrity"]),
+        .testTarget(name: "LedgerIntegrityTests", dependencies: ["LedgerIntegrity", "ParleyTestSupport"]),
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: ["LedgerStore", "LZ4Codec", "LedgerIntegrity", "CanonicalJSON", "ParleyTestSupport"]

@@ -133,8 +133,12 @@ extension JSONValue {
 /// Recursive-descent builder of `JSONValue` trees over `JSONLexer`.
 private struct TreeParser {
     var lexer: JSONLexer
+    /// Where a failure happened, outermost first: filled in only while a failure unwinds, so a
+    /// successful parse never builds path components.
     var path: [String] = []
     var decoded: [UInt8] = []
+    /// Objects with more members than this are gathered in a dictionary.
+    static let listedMembers = 32
 
     func pathString() -> String {
         var text = ""
@@ -173,10 +177,13 @@ private struct TreeParser {
                 return .array(elements)
             }
             while true {
-                path.append("[\(elements.count)]")
                 lexer.skipWhitespace()
-                elements.append(try value(depth: depth + 1))
-                path.removeLast()
+                do throws(JSONLexer.Failure) {
+                    elements.append(try value(depth: depth + 1))
+                } catch {
+                    path.insert("[\(elements.count)]", at: 0)
+                    throw error
+                }
                 lexer.skipWhitespace()
                 guard !lexer.atEnd else { throw JSONLexer.Failure(message: "unterminated array", offset: lexer.position) }
                 if lexer.current == UInt8(ascii: ",") {
@@ -191,11 +198,14 @@ private struct TreeParser {
             }
         case UInt8(ascii: "{"):
             lexer.position += 1
-            var members: [String: JSONValue] = [:]
+            // A small object's members are gathered in a list (duplicates found by a scan) so its
+            // dictionary is allocated once, at its final size; a big one goes to a dictionary.
+            var members: [(key: String, value: JSONValue)] = []
+            var large: [String: JSONValue]?
             lexer.skipWhitespace()
             if !lexer.atEnd && lexer.current == UInt8(ascii: "}") {
                 lexer.position += 1
-                return .object(members)
+                return .object([:])
             }
             while true {
                 lexer.skipWhitespace()
@@ -203,18 +213,30 @@ private struct TreeParser {
                     throw JSONLexer.Failure(message: "expected a member name but found \(lexer.found)", offset: lexer.position)
                 }
                 let key = try string()
-                path.append(key)
-                lexer.skipWhitespace()
-                guard !lexer.atEnd, lexer.current == UInt8(ascii: ":") else {
-                    throw JSONLexer.Failure(message: "expected ':' but found \(lexer.found)", offset: lexer.position)
+                do throws(JSONLexer.Failure) {
+                    lexer.skipWhitespace()
+                    guard !lexer.atEnd, lexer.current == UInt8(ascii: ":") else {
+                        throw JSONLexer.Failure(message: "expected ':' but found \(lexer.found)", offset: lexer.position)
+                    }
+                    lexer.position += 1
+                    lexer.skipWhitespace()
+                    let member = try value(depth: depth + 1)
+                    let duplicate: Bool
+                    if large != nil {
+                        duplicate = large!.updateValue(member, forKey: key) != nil
+                    } else {
+                        duplicate = members.contains { $0.key == key }
+                        members.append((key, member))
+                        if members.count == Self.listedMembers {
+                            large = Dictionary(members, uniquingKeysWith: { first, _ in first })
+                            members = []
+                        }
+                    }
+                    if duplicate { throw JSONLexer.Failure(message: "duplicate key", offset: lexer.position) }
+                } catch {
+                    path.insert(key, at: 0)
+                    throw error
                 }
-                lexer.position += 1
-                lexer.skipWhitespace()
-                let member = try value(depth: depth + 1)
-                if members.updateValue(member, forKey: key) != nil {
-                    throw JSONLexer.Failure(message: "duplicate key", offset: lexer.position)
-                }
-                path.removeLast()
                 lexer.skipWhitespace()
                 guard !lexer.atEnd else { throw JSONLexer.Failure(message: "unterminated object", offset: lexer.position) }
                 if lexer.current == UInt8(ascii: ",") {
@@ -225,7 +247,10 @@ private struct TreeParser {
                     throw JSONLexer.Failure(message: "expected ',' or '}' but found \(lexer.found)", offset: lexer.position)
                 }
                 lexer.position += 1
-                return .object(members)
+                if let large { return .object(large) }
+                var object = [String: JSONValue](minimumCapacity: members.count)
+                for member in members { object[member.key] = member.value }
+                return .object(object)
             }
         default:
             throw JSONLexer.Failure(message: "unexpected \(lexer.found)", offset: lexer.position)

@@ -14,13 +14,13 @@ public enum RFC6962 {
     /// - Returns: The 32-byte leaf hash.
     public static func leafHash<Bytes: Collection>(_ leaf: Bytes) -> Hash32 where Bytes.Element == UInt8 {
         var hasher = SHA256()
-        hasher.update(data: [0x00])
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
         if let done = leaf.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
             _ = done
         } else {
             hasher.update(data: Array(leaf))
         }
-        return Array(hasher.finalize())
+        return bytes(of: hasher.finalize())
     }
 
     /// Leaf hash of bytes in a raw buffer.
@@ -29,9 +29,9 @@ public enum RFC6962 {
     /// - Returns: The 32-byte leaf hash.
     public static func leafHash(_ leaf: UnsafeRawBufferPointer) -> Hash32 {
         var hasher = SHA256()
-        hasher.update(data: [0x00])
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: leaf)
-        return Array(hasher.finalize())
+        return bytes(of: hasher.finalize())
     }
 
     /// Interior node hash: SHA-256(0x01 ‖ left ‖ right).
@@ -42,10 +42,24 @@ public enum RFC6962 {
     /// - Returns: The 32-byte node hash.
     public static func nodeHash(_ left: Hash32, _ right: Hash32) -> Hash32 {
         var hasher = SHA256()
-        hasher.update(data: [0x01])
-        hasher.update(data: left)
-        hasher.update(data: right)
-        return Array(hasher.finalize())
+        guard left.count == 32, right.count == 32 else {
+            hasher.update(data: [0x01] + left + right)
+            return bytes(of: hasher.finalize())
+        }
+        // One update of the 65 bytes, from the stack: each update call costs about as much as
+        // hashing a block.
+        withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { input in
+            input[0] = 0x01
+            left.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: input[1..<33]).copyMemory(from: $0) }
+            right.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: input[33..<65]).copyMemory(from: $0) }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(input))
+        }
+        return bytes(of: hasher.finalize())
+    }
+
+    /// A digest's 32 bytes (one copy; iterating the digest costs more than hashing a node).
+    private static func bytes(of digest: SHA256Digest) -> Hash32 {
+        digest.withUnsafeBytes { Array($0) }
     }
 }
 

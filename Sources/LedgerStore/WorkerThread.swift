@@ -11,7 +11,7 @@ import Dispatch
 /// Bulk appends validate on two of these while the calling thread assembles records: dedicated
 /// threads, because libdispatch's pool on Linux does not grow when its few threads block (the
 /// command itself runs on one of them), which serialised the overlap.
-final class WorkerThread: @unchecked Sendable {
+public final class WorkerThread: @unchecked Sendable {
     private let start = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
     // Written by the owner before `start.signal()`, read by the thread after `start.wait()`:
@@ -20,7 +20,7 @@ final class WorkerThread: @unchecked Sendable {
     private var stopping = false
 
     /// Starts the thread (it sleeps until the first job).
-    init() {
+    public init() {
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(
@@ -50,7 +50,7 @@ final class WorkerThread: @unchecked Sendable {
     }
 
     /// Hands `job` to the thread; call `wait()` before the next `run`.
-    func run(_ job: @escaping () -> Void) {
+    public func run(_ job: @escaping () -> Void) {
         if stopping {
             job()
             done.signal()
@@ -61,10 +61,10 @@ final class WorkerThread: @unchecked Sendable {
     }
 
     /// Blocks until the job handed over by `run` has finished.
-    func wait() { done.wait() }
+    public func wait() { done.wait() }
 
     /// Ends the thread once it is idle (after `wait()`).
-    func stop() {
+    public func stop() {
         guard !stopping else { return }
         stopping = true
         start.signal()

@@ -4,12 +4,17 @@ extension LedgerState {
     /// derived from the state (unknown parties and negotiations, illegal stage moves, revisions
     /// of undrafted plans, agreements of unproposed terms, retractions of unknown statements,
     /// open contradictions).
-    public var findings: [Finding] {
-        if let fixedFindings { return fixedFindings }
-        var found = recordedFindings
+    public var findings: [Finding] { findings(aboutStream: nil) }
+
+    /// The findings about records of `stream` (all findings when nil): the same as filtering
+    /// `findings` by stream, without looking at the items of other streams.
+    func findings(aboutStream stream: String?) -> [Finding] {
+        if let fixedFindings { return stream.map { name in fixedFindings.filter { $0.stream == name } } ?? fixedFindings }
+        var found = stream.map { name in recordedFindings.filter { $0.stream == name } } ?? recordedFindings
         let registered = Set(parties.ids)
-        func check(_ party: String?, field: String, in item: SourcedData) {
-            guard let party, !registered.contains(party) else { return }
+        func check(_ party: @autoclosure () -> String?, field: String, in item: SourcedData) {
+            guard stream == nil || item.source.stream == stream else { return }
+            guard let party = party(), !registered.contains(party) else { return }
             found.append(Finding(.unknownParty, item.source, "\(field) \(party) is not a registered party"))
         }
         for timeline in parties.roles.values {
@@ -25,7 +30,8 @@ extension LedgerState {
             for item in timeline { check(item.string("party"), field: "party", in: item) }
         }
         for negotiation in negotiations.byID.values {
-            found += negotiation.findings(registeredParties: registered)
+            let about = negotiation.findings(registeredParties: registered)
+            found += stream.map { name in about.filter { $0.stream == name } } ?? about
         }
         return found.sorted { lhs, rhs in
             lhs.seq != rhs.seq ? lhs.seq < rhs.seq : (lhs.kind.rawValue, lhs.message) < (rhs.kind.rawValue, rhs.message)

@@ -18,7 +18,7 @@ extension LedgerState {
         view.lastSeq = lastSeq
         view.locations = locations
         view.correctionIDs = correctionIDs
-        view.fixedFindings = findings.filter { $0.stream == stream }
+        view.fixedFindings = findings(aboutStream: stream)
         if let id = PartiesState.suffix(of: stream, kind: "negotiation") {
             let kept = negotiations.byID.filter { $0.key == id }
             let involved = Set(kept.values.flatMap { $0.namedParties })
@@ -45,13 +45,24 @@ extension LedgerState {
                 return filtered.isEmpty ? nil : filtered
             }
         }
-        let viewIDs = Set(view.allItemIDs)
-        view.corrections = corrections.filter { $0.source.stream == stream || viewIDs.contains($0.corrects) }
+        if !corrections.isEmpty {
+            let viewIDs = view.itemIDs
+            view.corrections = corrections.filter { $0.source.stream == stream || viewIDs.contains($0.corrects) }
+        }
         return view
     }
 
     /// The ids of every item held.
-    var allItemIDs: [String] { allSources.map(\.id) }
+    var itemIDs: Set<String> {
+        var ids: Set<String> = []
+        for timelines in [parties.registrations, parties.roles, parties.ownerships] {
+            for timeline in timelines.values { ids.formUnion(timeline.lazy.map(\.source.id)) }
+        }
+        for timeline in financials.reports.values { ids.formUnion(timeline.lazy.map(\.source.id)) }
+        for negotiation in negotiations.byID.values { ids.formUnion(negotiation.allItems.lazy.map(\.source.id)) }
+        ids.formUnion(corrections.lazy.map(\.source.id))
+        return ids
+    }
 
     /// The sources of every item held and every correction, in seq order.
     var allSources: [EventSource] {

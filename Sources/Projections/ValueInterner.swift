@@ -11,14 +11,22 @@ struct ValueInterner: Sendable, Equatable {
     private var metas: [JSONValue: JSONValue] = [:]
     private var lastRecordedAt = ""
     private var lastEffectiveAt = ""
+    /// Whether to share at all (`share` returns its argument otherwise).
+    private var sharing = true
 
     /// The most distinct values kept before starting afresh (bounds the table's memory).
     private static let capacity = 1 << 16
 
     static func == (lhs: ValueInterner, rhs: ValueInterner) -> Bool { true }
 
+    /// An interner that shares values, or one that does not.
+    init(sharing: Bool = true) {
+        self.sharing = sharing
+    }
+
     /// `source` with its recurring values shared.
     mutating func share(_ source: EventSource) -> EventSource {
+        guard sharing else { return source }
         var shared = source
         shared.stream = string(source.stream)
         shared.type = string(source.type)

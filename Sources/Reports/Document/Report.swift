@@ -121,7 +121,8 @@ public struct Report: Sendable {
         var differingReports: [FinancialKey: Int] = [:]
         for fact in view.state.financials.all {
             factsByParty[fact.key.party, default: []].append(fact)
-            differingReports[fact.key] = fact.earlier.reduce(0) { $0 + ($1.data["value"] != fact.record.data["value"] ? 1 : 0) }
+            let value = fact.record.data["value"]
+            differingReports[fact.key] = fact.earlier.reduce(0) { $0 + ($1.data["value"] != value ? 1 : 0) }
         }
         self.factsByParty = factsByParty
         self.differingReports = differingReports
@@ -143,8 +144,9 @@ public struct Report: Sendable {
         var order: [String] = []
         var seqs: [String: [UInt64]] = [:]
         for event in view.events {
-            let provenance = Provenance(meta: event.meta)
-            for note in [provenance.sourceNote, provenance.timeNote].compactMap({ $0 }) {
+            // Only the two notes: a whole `Provenance` per event would cost a dozen lookups.
+            let notes = [event.meta["source"]?["note"]?.stringValue, event.meta["time_note"]?.stringValue]
+            for note in notes.compactMap({ $0 }) {
                 if seqs[note] == nil { order.append(note) }
                 seqs[note, default: []].append(event.seq)
             }

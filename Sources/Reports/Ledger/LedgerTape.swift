@@ -193,6 +193,9 @@ final class LedgerTape {
         }
         let decoder = decoder!
         var next = first
+        // Reused from frame to frame (fresh pages for every multi-megabyte frame cost more than
+        // decoding it); a body that keeps a batch keeps a copy.
+        var content: [UInt8] = []
         while index < segmentNames.count && next <= last {
             let (file, scan) = try segment(index)
             let name = segmentNames[index]
@@ -203,7 +206,7 @@ final class LedgerTape {
                 }
                 var seq = commit.marker.firstSeq
                 for frame in commit.dataFrames {
-                    var content: [UInt8] = []
+                    content.removeAll(keepingCapacity: true)
                     do {
                         try decoder.decompressFrame(
                             UnsafeRawBufferPointer(rebasing: file.bytes[frame.range]), expectedSize: frame.contentSize,

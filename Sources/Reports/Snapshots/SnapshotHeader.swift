@@ -80,28 +80,44 @@ struct SnapshotHeader: Sendable, Equatable {
     /// - Parameter bytes: The decompressed table frame.
     /// - Throws: `SnapshotProblem` when a line is malformed or the keys are not sorted.
     static func sections(parsing bytes: [UInt8]) throws(SnapshotProblem) -> [Section] {
+        // Every chain link's table is read on every point-in-time view: parsed on the bytes, the
+        // key's text built once per row.
         var sections: [Section] = []
+        var previousText: String?
         var start = 0
         for index in bytes.indices where bytes[index] == 0x0A {
-            let fields = bytes[start..<index].split(separator: 0x09, omittingEmptySubsequences: false)
-            start = index + 1
-            guard fields.count == 4, let offset = Int(String(decoding: fields[1], as: UTF8.self)),
-                let length = Int(String(decoding: fields[2], as: UTF8.self)),
-                let records = Int(String(decoding: fields[3], as: UTF8.self))
+            var tabs: [Int] = []
+            for position in start..<index where bytes[position] == 0x09 { tabs.append(position) }
+            defer { start = index + 1 }
+            guard tabs.count == 3, let offset = decimal(bytes[(tabs[0] + 1)..<tabs[1]]),
+                let length = decimal(bytes[(tabs[1] + 1)..<tabs[2]]), let records = decimal(bytes[(tabs[2] + 1)..<index])
             else { throw SnapshotProblem("the section table is malformed") }
-            var text = String(decoding: fields[0], as: UTF8.self)
-            if fields[0].contains(0x5C) {
-                guard let unescaped = try? JSONValue(parsing: [0x22] + Array(fields[0]) + [0x22]),
+            let field = bytes[start..<tabs[0]]
+            var text = String(decoding: field, as: UTF8.self)
+            if field.contains(0x5C) {
+                guard let unescaped = try? JSONValue(parsing: [0x22] + Array(field) + [0x22]),
                     let value = unescaped.stringValue
                 else { throw SnapshotProblem("the section table has a malformed key") }
                 text = value
             }
             guard let key = AggregateKey(text: text) else { throw SnapshotProblem("the section table names an unknown key") }
-            if let last = sections.last, !(last.key < key) { throw SnapshotProblem("the section table is not sorted") }
+            if let previousText, !(previousText < text) { throw SnapshotProblem("the section table is not sorted") }
+            previousText = text
             sections.append(Section(key: key, offset: offset, length: length, records: records))
         }
         guard start == bytes.count else { throw SnapshotProblem("the section table does not end with a whole line") }
         return sections
+    }
+
+    /// A non-negative decimal of 1 to 18 ASCII digits; nil otherwise.
+    private static func decimal(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for digit in digits {
+            guard digit >= 0x30 && digit <= 0x39 else { return nil }
+            value = value * 10 + Int(digit - 0x30)
+        }
+        return value
     }
 
     /// Creates a header.

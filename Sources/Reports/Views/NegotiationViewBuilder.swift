@@ -52,8 +52,14 @@ struct NegotiationViewBuilder {
         var negotiations: Set<String> = [negotiation]
         var parties: Set<String> = []
         var searched: Set<String> = []
-        var tail = TailScan(
-            first: start + 1, last: cut.seq, frontier: cut.root == nil ? (chain?.frontier ?? MerkleFrontier()) : nil)
+        // The root at a cut inside a commit needs the tail hashed: on a thread of its own, while
+        // this one gathers and folds.
+        let rootJob =
+            cut.root == nil
+            ? TailRoot(
+                ledgerPath: tape.layout.root, frontier: chain?.frontier ?? MerkleFrontier(), after: start, through: cut.seq) : nil
+        defer { rootJob?.finish() }
+        var tail = TailScan(first: start + 1, last: cut.seq)
         while true {
             if let chain {
                 var wanted: [AggregateKey] = [.registrations, .corrections]
@@ -95,7 +101,7 @@ struct NegotiationViewBuilder {
             negotiations.formUnion(moreNegotiations)
             parties.formUnion(moreParties)
         }
-        let root = cut.root ?? tail.frontier!.root.hexString
+        let root = try cut.root ?? rootJob!.root()
         return try Self.finish(
             candidates: loaded.values.sorted { $0.seq < $1.seq }, negotiation: negotiation, cut: cut, query: query,
             root: root, tape: tape, snapshotSeq: start, warnings: warnings)
@@ -225,8 +231,9 @@ struct NegotiationViewBuilder {
         candidates: [ProjectedEvent], negotiation: String, cut: Cut, query: ReportQuery, root: String, tape: LedgerTape,
         snapshotSeq: UInt64, warnings: [String]
     ) throws -> LedgerView {
-        var state = LedgerState()
+        var state = LedgerState(sharingValues: false)
         var folded: [ProjectedEvent] = []
+        folded.reserveCapacity(candidates.count)
         for event in candidates where query.validAt.map({ event.effectiveAt <= $0 }) ?? true {
             state.apply(event)
             folded.append(event)
@@ -235,7 +242,7 @@ struct NegotiationViewBuilder {
         let membership = ViewMembership(
             negotiation: negotiation, corrections: corrections, candidates: candidates, validAt: query.validAt)
         let known = candidates.filter { membership.contains($0) }
-        let inView = known.filter { event in query.validAt.map { event.effectiveAt <= $0 } ?? true }
+        let inView = query.validAt.map { validAt in known.filter { $0.effectiveAt <= validAt } } ?? known
         guard !known.isEmpty else {
             throw LedgerError(.notFound, "no records about negotiation \(negotiation)\(cut.phrase)")
         }
@@ -306,18 +313,15 @@ struct ViewMembership {
 struct TailScan {
     let first: UInt64
     let last: UInt64
-    /// The Merkle frontier, extended over the tail when the root at the cut must be computed.
-    var frontier: MerkleFrontier?
     private var scanned = false
     private var scannedNegotiations: Set<String> = []
     private var appliedParties: Set<String> = []
     /// Lines of party types that named no party wanted yet.
     private var pending: [(seq: UInt64, line: [UInt8])] = []
 
-    init(first: UInt64, last: UInt64, frontier: MerkleFrontier?) {
+    init(first: UInt64, last: UInt64) {
         self.first = first
         self.last = last
-        self.frontier = frontier
     }
 
     private static let alwaysParsed: [[UInt8]] = [Array("PartyRegistered".utf8), Array("EventCorrected".utf8)]
@@ -364,9 +368,7 @@ struct TailScan {
             let firstPass = !scanned
             var found: [ProjectedEvent] = []
             var pending = self.pending
-            var frontier = self.frontier
             try tape.forEachLine(from: first, through: last) { seq, line in
-                if firstPass && frontier != nil { frontier!.append(leafHash: RFC6962.leafHash(line)) }
                 guard let (type, stream) = RecordLine.typeAndStream(line) else {
                     if loaded[seq] == nil { found.append(try ProjectedEvent(line: line)) }
                     return
@@ -388,7 +390,6 @@ struct TailScan {
             }
             for event in found where loaded[event.seq] == nil { loaded[event.seq] = event }
             self.pending = pending
-            self.frontier = frontier
             if firstPass { appliedParties = parties }
             scanned = true
             scannedNegotiations.formUnion(newNegotiations)
@@ -420,5 +421,43 @@ struct TailScan {
             if ids.contains(event.id) { found.append(event) }
         }
         for event in found { loaded[event.seq] = event }
+    }
+}
+
+/// The RFC 6962 root at a seq inside a commit: a trusted frontier extended with the leaf hashes
+/// of the records after it, computed on a thread of its own from its own view of the ledger.
+final class TailRoot: @unchecked Sendable {
+    private let worker = WorkerThread()
+    // Written by the worker's job, read after `worker.wait()`, which orders the accesses.
+    private var result: Result<String, Error> = .failure(LedgerError(.integrity, "the root was not computed"))
+    private var waited = false
+
+    /// Starts hashing records `after`+1 … `last` onto `frontier` (which must be the frontier at `after`).
+    init(ledgerPath: String, frontier: MerkleFrontier, after: UInt64, through last: UInt64) {
+        worker.run { [self] in
+            result = Result {
+                var frontier = frontier
+                try LedgerTape(path: ledgerPath).forEachLine(from: after + 1, through: last) { _, line in
+                    frontier.append(leafHash: RFC6962.leafHash(line))
+                }
+                return frontier.root.hexString
+            }
+        }
+    }
+
+    /// The root (hex), once computed.
+    ///
+    /// - Throws: What reading the records threw.
+    func root() throws -> String {
+        finish()
+        return try result.get()
+    }
+
+    /// Waits for the job (if not yet waited for) and ends the thread.
+    func finish() {
+        guard !waited else { return }
+        waited = true
+        worker.wait()
+        worker.stop()
     }
 }

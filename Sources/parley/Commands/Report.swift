@@ -104,6 +104,7 @@ extension Parley {
                     text = ReportCSV.render(report, table: chosen)
                 }
                 try Output.emit(text, to: out)
+                Output.keepUntilExit((view, report))
             }
         }
     }

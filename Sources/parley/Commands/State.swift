@@ -85,6 +85,7 @@ extension Parley {
                     Output.line("")
                 case .md: Output.line(String(StateMarkdown.render(projected).dropLast()))
                 }
+                Output.keepUntilExit(projected)
             }
         }
 
