@@ -92,7 +92,7 @@ def point_in_time(parley, work, events, n, row):
     row("state --stream at a random as-of point, with snapshots (median)", f"{statistics.median(state_snap) * 1000:.0f}", "ms",
         f"without snapshots: {statistics.median(state_without) * 1000:.0f} ms",
         statistics.median(state_snap) / statistics.median(state_without))
-    row("  parley snapshot (every 25,000 records)", f"{t_snap:.2f}", "s",
+    row("  parley snapshot (every 10,000 records)", f"{t_snap:.2f}", "s",
         f"{dir_size(os.path.join(ledger, 'snapshots')):,} bytes of snapshots")
 
 

@@ -140,6 +140,13 @@ private struct TreeParser {
     /// Objects with more members than this are gathered in a dictionary.
     static let listedMembers = 32
 
+    /// One member of an object being parsed (a struct, not a tuple: tuple arrays are not
+    /// specialised and cost a metadata lookup per element).
+    struct Member {
+        var key: String
+        var value: JSONValue
+    }
+
     func pathString() -> String {
         var text = ""
         for component in path {
@@ -200,7 +207,7 @@ private struct TreeParser {
             lexer.position += 1
             // A small object's members are gathered in a list (duplicates found by a scan) so its
             // dictionary is allocated once, at its final size; a big one goes to a dictionary.
-            var members: [(key: String, value: JSONValue)] = []
+            var members: [Member] = []
             var large: [String: JSONValue]?
             lexer.skipWhitespace()
             if !lexer.atEnd && lexer.current == UInt8(ascii: "}") {
@@ -226,9 +233,9 @@ private struct TreeParser {
                         duplicate = large!.updateValue(member, forKey: key) != nil
                     } else {
                         duplicate = members.contains { $0.key == key }
-                        members.append((key, member))
+                        members.append(Member(key: key, value: member))
                         if members.count == Self.listedMembers {
-                            large = Dictionary(members, uniquingKeysWith: { first, _ in first })
+                            large = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
                             members = []
                         }
                     }

@@ -170,6 +170,9 @@ public struct Report: Sendable {
     static func negotiationID(
         of event: ProjectedEvent, corrections: CorrectionIndex, byID: [String: ProjectedEvent], depth: Int = 0
     ) -> String? {
+        // Only negotiation events and corrections can be about a negotiation (corrections never
+        // change an event's type): the rest need no look at their data.
+        guard event.type == "EventCorrected" || AggregateKey.negotiationTypes.contains(event.type) else { return nil }
         let data = corrections.currentData(of: event)
         switch AggregateKey.of(type: event.type, stream: event.stream, data: data) {
         case .negotiation(let id): return id

@@ -1,6 +1,12 @@
 import LZ4Codec
 import LedgerStore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One snapshot file, mapped: its header, and its sections decoded on demand.
 ///
 /// The file is a concatenation of standard LZ4 frames (content checksums on): the header line,
@@ -126,6 +132,18 @@ final class SnapshotFile {
     ///
     /// - Throws: `SnapshotProblem` on a bad frame or checksum, or a record count that does not match.
     func content(of section: SnapshotHeader.Section, decoder: LZ4FrameDecoder) throws(SnapshotProblem) -> [UInt8] {
+        var content: [UInt8] = []
+        try appendContent(of: section, decoder: decoder, to: &content)
+        return content
+    }
+
+    /// Appends the decompressed record lines of a section to `content`, checked as
+    /// `content(of:decoder:)` checks them (on failure `content` holds a partial section).
+    ///
+    /// - Throws: `SnapshotProblem` on a bad frame or checksum, or a record count that does not match.
+    func appendContent(of section: SnapshotHeader.Section, decoder: LZ4FrameDecoder, to content: inout [UInt8])
+        throws(SnapshotProblem)
+    {
         let start = bodyStart + section.offset
         let frame: FrameLayout
         do { frame = try FrameScanner.frame(in: file.bytes, at: start) } catch {
@@ -134,19 +152,32 @@ final class SnapshotFile {
         guard case .data(let range, let size) = frame, range.count == section.length else {
             throw SnapshotProblem("section \(section.key.text) does not match the section table")
         }
-        var content: [UInt8] = []
+        let before = content.count
         do {
             try decoder.decompressFrame(
                 UnsafeRawBufferPointer(rebasing: file.bytes[range]), expectedSize: size, appendingTo: &content)
         } catch {
             throw SnapshotProblem("section \(section.key.text) is corrupt (\(error.message))")
         }
-        guard content.last == 0x0A else { throw SnapshotProblem("section \(section.key.text) does not end with a whole line") }
-        let count = content.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        guard content.count > before, content.last == 0x0A else {
+            throw SnapshotProblem("section \(section.key.text) does not end with a whole line")
+        }
+        let count = content.withUnsafeBytes { raw in Self.lineCount(UnsafeRawBufferPointer(rebasing: raw[before...])) }
         guard count == section.records else {
             throw SnapshotProblem("section \(section.key.text) holds \(count) records; the header says \(section.records)")
         }
-        return content
+    }
+
+    /// The number of newlines in `bytes`.
+    private static func lineCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard var next = bytes.baseAddress else { return 0 }
+        let end = next + bytes.count
+        var count = 0
+        while next < end, let found = memchr(next, 0x0A, end - next) {
+            count += 1
+            next = UnsafeRawPointer(found) + 1
+        }
+        return count
     }
 
     /// Decodes a section and calls `body` with each of its record lines.

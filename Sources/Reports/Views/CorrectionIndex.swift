@@ -52,7 +52,7 @@ struct CorrectionIndex: Sendable {
 
     /// The event's data with every applied correction merged in.
     func currentData(of event: ProjectedEvent) -> JSONValue {
-        guard let applied = patches[event.id] else { return event.data }
+        guard !patches.isEmpty, let applied = patches[event.id] else { return event.data }
         return applied.reduce(event.data) { $0.mergePatched(with: $1.changes) }
     }
 

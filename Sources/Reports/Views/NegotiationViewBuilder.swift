@@ -155,7 +155,7 @@ struct NegotiationViewBuilder {
         var limits: [(end: Int, seq: UInt64, index: Int)] = []
         for (index, entry) in sections.enumerated() {
             do {
-                content += try entry.link.content(of: entry.section, decoder: decoder)
+                try entry.link.appendContent(of: entry.section, decoder: decoder, to: &content)
             } catch {
                 throw SectionFailure(seq: entry.link.header.seq, problem: error)
             }
@@ -180,6 +180,7 @@ struct NegotiationViewBuilder {
             }
             throw error
         }
+        loaded.reserveCapacity(loaded.count + events.count)
         var limitIndex = 0
         for (event, range) in zip(events, ranges) {
             while range.lowerBound >= limits[limitIndex].end { limitIndex += 1 }
@@ -284,6 +285,7 @@ struct ViewMembership {
                 candidates.lazy.filter { targets.contains($0.id) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var parties: Set<String> = []
         for event in candidates where validAt.map({ event.effectiveAt <= $0 }) ?? true {
+            guard AggregateKey.negotiationTypes.contains(event.type) else { continue }  // the only ones with parties
             let data = corrections.currentData(of: event)
             if AggregateKey.of(type: event.type, stream: event.stream, data: data) == .negotiation(negotiation) {
                 parties.formUnion(AggregateKey.namedParties(in: data))

@@ -25,6 +25,8 @@ enum ParallelParse {
         }
         let slices = workers
         let size = (ranges.count + slices - 1) / slices
+        // Each worker parses its slice into its own array; the slices are then joined into the
+        // first one's buffer, grown once to the final size (`flatMap` grows a new one stepwise).
         nonisolated(unsafe) var results = [[ProjectedEvent]](repeating: [], count: slices)
         nonisolated(unsafe) var failures = [Error?](repeating: nil, count: slices)
         content.withUnsafeBytes { raw in
@@ -46,7 +48,14 @@ enum ParallelParse {
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return results.flatMap { $0 }
+        var events = results[0]
+        results[0] = []
+        events.reserveCapacity(ranges.count)
+        for slice in 1..<slices {
+            events.append(contentsOf: results[slice])
+            results[slice] = []
+        }
+        return events
     }
 
     /// The line ranges of newline-terminated `content`.

@@ -17,7 +17,7 @@ extension Parley {
                 header fail, is ignored with a warning and never trusted.
 
                 Without --at-seq, writes the snapshots that are due: one at the first commit
-                boundary at or after every --every records (default 25000) past the newest
+                boundary at or after every --every records (default 10000) past the newest
                 trusted snapshot. Reports never write snapshots; run this after bulk loads (or
                 from cron). Snapshots are derived data: delete them at any time.
 
