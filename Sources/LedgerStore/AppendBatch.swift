@@ -32,6 +32,29 @@ public struct AppendSummary: Sendable {
     public var root: Hash32
     /// Per-event results, when the batch was asked to collect them.
     public var results: [AppendResult]
+    /// What `finish(deferringSync: true)` left to make durable (nil when nothing was written or
+    /// the commit was synced).
+    public var pendingSync: PendingSync? = nil
+}
+
+/// The fsync a commit still needs: its segment's data and, for a new segment, the directory entry.
+public struct PendingSync: Sendable, Equatable {
+    /// The segment file written.
+    public var segmentPath: String
+    /// The segments directory, when the commit created the segment.
+    public var directory: String?
+
+    /// Makes the commit durable (from any thread: fsync of another descriptor of the same file
+    /// flushes the file).
+    ///
+    /// - Throws: `LedgerError(.io)` when the file or directory cannot be synced.
+    public func perform() throws {
+        let fd = open(segmentPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LedgerError(.io, "cannot open \(segmentPath) to fsync it: \(FileSystem.errorText())") }
+        defer { close(fd) }
+        try FileSystem.syncData(fd, path: segmentPath)
+        if let directory { try FileSystem.syncDirectory(directory) }
+    }
 }
 
 /// One commit being built: input lines are validated and written while streamed; `finish()`
@@ -433,6 +456,19 @@ public final class AppendBatch {
     /// - Throws: `LedgerError(.invalidInput)` or `.conflict` listing every problem (nothing is
     ///   written then); `.io` on write failures (the partial commit is truncated away).
     public func finish() throws -> AppendSummary {
+        try finish(deferringSync: false)
+    }
+
+    /// Seals the batch as `finish()` does, but with `deferringSync` leaves the fsync to the
+    /// caller: the commit is written and counted (the next batch follows it), and is durable only
+    /// once `pendingSync.perform()` has returned, so nothing may be acknowledged before that; if
+    /// it fails, the writer must not be used further (reopening the ledger recovers what reached
+    /// the disk).
+    ///
+    /// - Parameter deferringSync: Whether to return without fsync.
+    /// - Returns: The summary; its `pendingSync` says what to sync.
+    /// - Throws: As `finish()`.
+    public func finish(deferringSync: Bool) throws -> AppendSummary {
         commitPending()
         for worker in workers { worker.stop() }
         workers = []
@@ -462,9 +498,16 @@ public final class AppendBatch {
             let markerStart = writtenEnd
             try frame.withUnsafeBytes { try FileSystem.writeAll(file, $0, path: segmentName) }
             writtenEnd += frame.count
+            var pendingSync: PendingSync?
             if writer.options.sync {
-                try FileSystem.syncData(file, path: writer.layout.segmentPath(segmentName))
-                if newSegment { try FileSystem.syncDirectory(writer.layout.segments) }
+                if deferringSync {
+                    pendingSync = PendingSync(
+                        segmentPath: writer.layout.segmentPath(segmentName),
+                        directory: newSegment ? writer.layout.segments : nil)
+                } else {
+                    try FileSystem.syncData(file, path: writer.layout.segmentPath(segmentName))
+                    if newSegment { try FileSystem.syncDirectory(writer.layout.segments) }
+                }
             }
             close(file)
             file = -1
@@ -477,7 +520,7 @@ public final class AppendBatch {
             try writer.didCommit(update, ids: newIDs)
             return AppendSummary(
                 appended: appended, alreadyPresent: alreadyPresent, seqRange: first...last, treeSize: last,
-                root: update.frontier.root, results: results)
+                root: update.frontier.root, results: results, pendingSync: pendingSync)
         } catch {
             abort()
             throw error

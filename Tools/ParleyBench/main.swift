@@ -36,7 +36,7 @@ struct ParleyBench {
         let seconds = Date().timeIntervalSince(start)
         committer.close()
         print(
-            #"{"commits":\#(committer.commits),"events":\#(events),"events_per_second":\#(Int(Double(events) / seconds)),"seconds":\#(String(format: "%.3f", seconds)),"tasks":\#(tasks)}"#
+            #"{"commits":\#(committer.commits),"syncs":\#(committer.syncs),"events":\#(events),"events_per_second":\#(Int(Double(events) / seconds)),"seconds":\#(String(format: "%.3f", seconds)),"tasks":\#(tasks)}"#
         )
     }
 }
