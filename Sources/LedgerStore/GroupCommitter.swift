@@ -41,7 +41,7 @@ public final class GroupCommitter: @unchecked Sendable {
     private let syncThread: Thread
     /// Number of commits made so far (for measurements).
     public private(set) var commits = 0
-    /// Number of fsync rounds made so far (for measurements).
+    /// Number of rounds that fsynced (one `fdatasync` per segment written; for measurements).
     public private(set) var syncs = 0
     /// Makes a written commit durable (`PendingSync.perform`; tests put failures in here).
     private let performSync: @Sendable (PendingSync) throws -> Void
@@ -169,8 +169,9 @@ public final class GroupCommitter: @unchecked Sendable {
             if syncError == nil {
                 let start = DispatchTime.now().uptimeNanoseconds
                 do {
-                    for sync in Self.merged(round.compactMap(\.sync)) { try performSync(sync) }
-                    syncs += 1
+                    let merged = Self.merged(round.compactMap(\.sync))
+                    for sync in merged { try performSync(sync) }
+                    if !merged.isEmpty { syncs += 1 }
                 } catch {
                     let cause = (error as? LedgerError)?.message ?? "\(error)"
                     let stopped = LedgerError(
