@@ -63,22 +63,66 @@ extension JSONValue {
     /// - Throws: `JSONInputError` naming the field and the problem.
     public init(parsing bytes: some Collection<UInt8>) throws(JSONInputError) {
         let array = Array(bytes)
-        let result: Result<JSONValue, JSONInputError> = array.withUnsafeBytes { raw in
-            var parser = TreeParser(lexer: JSONLexer(raw))
-            do throws(JSONLexer.Failure) {
-                parser.lexer.skipWhitespace()
-                let value = try parser.value(depth: 0)
-                parser.lexer.skipWhitespace()
-                if !parser.lexer.atEnd {
-                    throw JSONLexer.Failure(
-                        message: "unexpected \(parser.lexer.found) after the JSON value", offset: parser.lexer.position)
-                }
-                return .success(value)
-            } catch {
-                return .failure(JSONInputError(path: parser.pathString(), message: error.message, offset: error.offset))
+        self = try array.withUnsafeBytes { raw in Self.parse(raw) }.get()
+    }
+
+    /// Parses JSON text in place (no copy of the bytes).
+    ///
+    /// - Parameter bytes: The JSON text.
+    /// - Throws: `JSONInputError` naming the field and the problem.
+    public init(parsing bytes: UnsafeRawBufferPointer) throws(JSONInputError) {
+        self = try Self.parse(bytes).get()
+    }
+
+    private static func parse(_ raw: UnsafeRawBufferPointer) -> Result<JSONValue, JSONInputError> {
+        var parser = TreeParser(lexer: JSONLexer(raw))
+        do throws(JSONLexer.Failure) {
+            parser.lexer.skipWhitespace()
+            let value = try parser.value(depth: 0)
+            parser.lexer.skipWhitespace()
+            if !parser.lexer.atEnd {
+                throw JSONLexer.Failure(
+                    message: "unexpected \(parser.lexer.found) after the JSON value", offset: parser.lexer.position)
             }
+            return .success(value)
+        } catch {
+            return .failure(JSONInputError(path: parser.pathString(), message: error.message, offset: error.offset))
         }
-        self = try result.get()
+    }
+
+    /// The member values of `bytes` when it is exactly a JSON object whose members are `names`,
+    /// in that order, written without whitespace (as canonical form writes a record line); nil
+    /// for anything else, including any parse error — the caller then parses it in full, which
+    /// gives the same values (or names the error). Spares building and searching a dictionary
+    /// for a document whose shape is known.
+    ///
+    /// - Parameters:
+    ///   - bytes: The JSON text.
+    ///   - names: The member names, in order (plain ASCII, no escapes).
+    /// - Returns: One value per name, or nil.
+    public static func members(of bytes: UnsafeRawBufferPointer, named names: [[UInt8]]) -> [JSONValue]? {
+        var parser = TreeParser(lexer: JSONLexer(bytes))
+        guard !bytes.isEmpty, bytes[0] == UInt8(ascii: "{") else { return nil }
+        parser.lexer.position = 1
+        var values: [JSONValue] = []
+        values.reserveCapacity(names.count)
+        for (index, name) in names.enumerated() {
+            let start = parser.lexer.position
+            let end = start + name.count + 3
+            guard end <= bytes.count, bytes[start] == UInt8(ascii: "\""), bytes[end - 2] == UInt8(ascii: "\""),
+                bytes[end - 1] == UInt8(ascii: ":"),
+                name.indices.allSatisfy({ bytes[start + 1 + $0] == name[$0] })
+            else { return nil }
+            parser.lexer.position = end
+            guard parser.lexer.position < bytes.count, let value = try? parser.value(depth: 1),
+                parser.lexer.position < bytes.count
+            else { return nil }
+            values.append(value)
+            let separator = bytes[parser.lexer.position]
+            parser.lexer.position += 1
+            guard separator == (index == names.count - 1 ? UInt8(ascii: "}") : UInt8(ascii: ",")) else { return nil }
+        }
+        return parser.lexer.position == bytes.count ? values : nil
     }
 
     /// Parses JSON text given as a string.

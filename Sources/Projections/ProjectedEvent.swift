@@ -77,6 +77,12 @@ public struct ProjectedEvent: Sendable, Equatable {
     /// - Parameter line: The line without its newline.
     /// - Throws: `LedgerError(.integrity)` naming the missing or malformed field.
     public init(line: UnsafeRawBufferPointer) throws {
+        // A canonical record line has its ten fields in this order: read them without building
+        // the record's dictionary; anything else takes the general path (same result or error).
+        if let values = JSONValue.members(of: line, named: RecordFields.names) {
+            try self.init(fields: RecordFields(canonicalOrder: values))
+            return
+        }
         let value: JSONValue
         do { value = try JSONValue(parsing: line) } catch {
             throw LedgerError(.integrity, "record is not valid JSON: \(error)")
@@ -117,6 +123,11 @@ public struct ProjectedEvent: Sendable, Equatable {
     /// - Throws: `LedgerError(.integrity)` naming the missing or malformed field.
     public init(record: JSONValue) throws {
         guard case .object(let fields) = record else { throw LedgerError(.integrity, "record is not a JSON object") }
+        try self.init(fields: RecordFields(fields))
+    }
+
+    /// Builds an event from a record's fields.
+    private init(fields: RecordFields) throws {
         let seqHint = fields["seq"]?.integerValue.map { "seq \($0): " } ?? ""
         func integer(_ name: String) throws -> Int64 {
             guard let value = fields[name]?.integerValue else {
@@ -140,5 +151,30 @@ public struct ProjectedEvent: Sendable, Equatable {
             seq: UInt64(seq), id: try string("id"), stream: try string("stream"), version: UInt64(version),
             type: try string("type"), schema: try integer("schema"), recordedAt: try string("recorded_at"),
             effectiveAt: try string("effective_at"), data: data, meta: meta)
+    }
+}
+
+/// The fields of a record, each present or not: read from a parsed object, or straight from a
+/// canonical line whose ten fields come in canonical order.
+private struct RecordFields {
+    /// The field names in canonical (sorted) order (`RecordEnvelope.fieldNames`).
+    static let order = RecordEnvelope.fieldNames.sorted()
+    /// The same, as bytes.
+    static let names: [[UInt8]] = order.map { Array($0.utf8) }
+
+    private var values: [JSONValue?]
+
+    init(_ object: [String: JSONValue]) {
+        values = Self.order.map { object[$0] }
+    }
+
+    /// - Parameter values: One value per name of `order`, in that order.
+    init(canonicalOrder values: [JSONValue]) {
+        self.values = values
+    }
+
+    /// The field `name` (a short scan: cheaper than hashing the name).
+    subscript(name: String) -> JSONValue? {
+        Self.order.firstIndex(of: name).flatMap { values[$0] }
     }
 }

@@ -64,3 +64,27 @@ import Testing
         }
     }
 }
+
+/// `JSONValue.members(of:named:)`: the values of an object of known shape, or nil.
+@Suite struct JSONValueMembersTests {
+    static func members(_ text: String, _ names: [String]) -> [JSONValue]? {
+        Array(text.utf8).withUnsafeBytes { JSONValue.members(of: $0, named: names.map { Array($0.utf8) }) }
+    }
+
+    @Test func readsExactlyTheNamedMembersInOrder() {
+        #expect(
+            Self.members(#"{"a":1,"b":{"c":[true,null]},"d":"x"}"#, ["a", "b", "d"]) == [
+                .integer(1), .object(["c": .array([.bool(true), .null])]), .string("x"),
+            ])
+        #expect(Self.members(#"{"a":"\u0041"}"#, ["a"]) == [.string("A")])
+    }
+
+    @Test(arguments: [
+        #"{"b":1,"a":2,"d":3}"#, #"{"a":1,"b":2}"#, #"{"a":1,"b":2,"d":3,"e":4}"#, #"{ "a":1,"b":2,"d":3}"#,
+        #"{"a":1,"b":2,"d":3} "#, #"{"a":1,"b":2,"d":3}x"#, #"{"a":1,"b":2,"d":3"#, #"{"a":1.5,"b":2,"d":3}"#,
+        #"{"a":1,"b":{"c":1,"c":2},"d":3}"#, #"{"\u0061":1,"b":2,"d":3}"#, #"["a",1]"#, "", #"{"a":1;"b":2,"d":3}"#,
+    ])
+    func anythingElseIsNil(text: String) {
+        #expect(Self.members(text, ["a", "b", "d"]) == nil)
+    }
+}
