@@ -100,7 +100,7 @@ extension JSONValue {
     ///   - bytes: The JSON text.
     ///   - names: The member names, in order (plain ASCII, no escapes).
     /// - Returns: One value per name, or nil.
-    public static func members(of bytes: UnsafeRawBufferPointer, named names: [[UInt8]]) -> [JSONValue]? {
+    package static func members(of bytes: UnsafeRawBufferPointer, named names: [[UInt8]]) -> [JSONValue]? {
         var parser = TreeParser(lexer: JSONLexer(bytes))
         guard !bytes.isEmpty, bytes[0] == UInt8(ascii: "{") else { return nil }
         parser.lexer.position = 1

@@ -10,8 +10,9 @@ import Dispatch
 ///
 /// Bulk appends validate on two of these while the calling thread assembles records: dedicated
 /// threads, because libdispatch's pool on Linux does not grow when its few threads block (the
-/// command itself runs on one of them), which serialised the overlap.
-public final class WorkerThread: @unchecked Sendable {
+/// command itself runs on one of them), which serialised the overlap. A point-in-time report
+/// hashes the records after its snapshot on one while it gathers and folds the view.
+package final class WorkerThread: @unchecked Sendable {
     private let start = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
     // Written by the owner before `start.signal()`, read by the thread after `start.wait()`:
@@ -20,7 +21,7 @@ public final class WorkerThread: @unchecked Sendable {
     private var stopping = false
 
     /// Starts the thread (it sleeps until the first job).
-    public init() {
+    package init() {
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(
@@ -50,7 +51,7 @@ public final class WorkerThread: @unchecked Sendable {
     }
 
     /// Hands `job` to the thread; call `wait()` before the next `run`.
-    public func run(_ job: @escaping () -> Void) {
+    package func run(_ job: @escaping () -> Void) {
         if stopping {
             job()
             done.signal()
@@ -61,10 +62,10 @@ public final class WorkerThread: @unchecked Sendable {
     }
 
     /// Blocks until the job handed over by `run` has finished.
-    public func wait() { done.wait() }
+    package func wait() { done.wait() }
 
     /// Ends the thread once it is idle (after `wait()`).
-    public func stop() {
+    package func stop() {
         guard !stopping else { return }
         stopping = true
         start.signal()

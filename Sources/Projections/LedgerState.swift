@@ -42,7 +42,7 @@ public struct LedgerState: Sendable, Equatable {
     /// without it.
     ///
     /// - Parameter sharingValues: Whether to share (as `init()` does).
-    public init(sharingValues: Bool) {
+    package init(sharingValues: Bool) {
         interner = ValueInterner(sharing: sharingValues)
     }
 

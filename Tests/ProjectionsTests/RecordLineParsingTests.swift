@@ -1,5 +1,6 @@
 import CanonicalJSON
 import LedgerStore
+import ParleyTestSupport
 import Testing
 
 @testable import Projections
@@ -73,5 +74,33 @@ import Testing
             if case .error = shortcut { rejected += 1 }
         }
         #expect(rejected >= 10)
+    }
+
+    /// Property: on randomly damaged record lines (a byte changed, dropped or doubled), the
+    /// shortcut and the general path agree on the event or the error.
+    @Test func damagedLinesGiveTheSameOutcomeOnBothPaths() throws {
+        let events = try ProjectionsFixture.events(fromInput: try LiveProjectionTests.workload(count: 300, seed: 4))
+        var random = SplitMix64(seed: 77)
+        var parsed = 0
+        var failed = 0
+        for event in events {
+            let line = Array(Self.recordLine(event).utf8)
+            for _ in 0..<8 {
+                var damaged = line
+                let at = Int.random(in: 0..<damaged.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: damaged[at] = UInt8.random(in: 0x20...0x7E, using: &random)
+                case 1: damaged.remove(at: at)
+                default: damaged.insert(damaged[at], at: at)
+                }
+                let text = String(decoding: damaged, as: UTF8.self)
+                guard Array(text.utf8) == damaged else { continue }
+                let shortcut = Self.shortcut(text)
+                #expect(shortcut == Self.general(text), "\(text)")
+                if case .event = shortcut { parsed += 1 } else { failed += 1 }
+            }
+        }
+        #expect(parsed > 100)
+        #expect(failed > 100)
     }
 }
