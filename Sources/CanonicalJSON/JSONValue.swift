@@ -102,7 +102,7 @@ extension JSONValue {
     /// - Returns: One value per name, or nil.
     package static func members(of bytes: UnsafeRawBufferPointer, named names: [[UInt8]]) -> [JSONValue]? {
         var parser = TreeParser(lexer: JSONLexer(bytes))
-        guard !bytes.isEmpty, bytes[0] == UInt8(ascii: "{") else { return nil }
+        guard !names.isEmpty, !bytes.isEmpty, bytes[0] == UInt8(ascii: "{") else { return nil }
         parser.lexer.position = 1
         var values: [JSONValue] = []
         values.reserveCapacity(names.count)

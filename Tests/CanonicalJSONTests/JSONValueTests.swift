@@ -87,4 +87,9 @@ import Testing
     func anythingElseIsNil(text: String) {
         #expect(Self.members(text, ["a", "b", "d"]) == nil)
     }
+
+    @Test func noNamesReadNothing() {
+        #expect(Self.members("{", []) == nil)
+        #expect(Self.members("{}", []) == nil)
+    }
 }
