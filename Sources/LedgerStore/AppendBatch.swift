@@ -52,6 +52,11 @@ public struct PendingSync: Sendable, Equatable {
         let fd = open(segmentPath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw LedgerError(.io, "cannot open \(segmentPath) to fsync it: \(FileSystem.errorText())") }
         defer { close(fd) }
+        try perform(descriptor: fd)
+    }
+
+    /// Makes the commit durable through `fd`, an open descriptor of the segment.
+    func perform(descriptor fd: Int32) throws {
         try FileSystem.syncData(fd, path: segmentPath)
         if let directory { try FileSystem.syncDirectory(directory) }
     }
@@ -500,14 +505,9 @@ public final class AppendBatch {
             writtenEnd += frame.count
             var pendingSync: PendingSync?
             if writer.options.sync {
-                if deferringSync {
-                    pendingSync = PendingSync(
-                        segmentPath: writer.layout.segmentPath(segmentName),
-                        directory: newSegment ? writer.layout.segments : nil)
-                } else {
-                    try FileSystem.syncData(file, path: writer.layout.segmentPath(segmentName))
-                    if newSegment { try FileSystem.syncDirectory(writer.layout.segments) }
-                }
+                let sync = PendingSync(
+                    segmentPath: writer.layout.segmentPath(segmentName), directory: newSegment ? writer.layout.segments : nil)
+                if deferringSync { pendingSync = sync } else { try sync.perform(descriptor: file) }
             }
             close(file)
             file = -1

@@ -37,7 +37,7 @@ public struct Provenance: Sendable, Equatable {
         publication = source?["publication"]?.stringValue
         url = source?["url"]?.stringValue
         publishedAt = source?["published_at"]?.stringValue
-        sourceNote = source?["note"]?.stringValue
+        sourceNote = Self.sourceNote(in: meta)
         via = meta["via"]?.stringValue
         attributedTo = meta["attributed_to"]?.stringValue
         confidence = meta["confidence"]?.stringValue
@@ -45,7 +45,19 @@ public struct Provenance: Sendable, Equatable {
         causationID = meta["causation_id"]?.stringValue
         correlationID = meta["correlation_id"]?.stringValue
         timePrecision = meta["time_precision"]?.stringValue
-        timeNote = meta["time_note"]?.stringValue
+        timeNote = Self.timeNote(in: meta)
         isIllustrative = meta["illustrative"]?.boolValue == true || meta["confidence"]?.stringValue == "illustrative"
     }
+
+    /// `meta.source.note` alone (for callers that need only the notes of many records).
+    ///
+    /// - Parameter meta: The record's `meta`.
+    /// - Returns: The note, if any.
+    public static func sourceNote(in meta: JSONValue) -> String? { meta["source"]?["note"]?.stringValue }
+
+    /// `meta.time_note` alone.
+    ///
+    /// - Parameter meta: The record's `meta`.
+    /// - Returns: The note, if any.
+    public static func timeNote(in meta: JSONValue) -> String? { meta["time_note"]?.stringValue }
 }

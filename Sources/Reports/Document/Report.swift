@@ -145,7 +145,7 @@ public struct Report: Sendable {
         var seqs: [String: [UInt64]] = [:]
         for event in view.events {
             // Only the two notes: a whole `Provenance` per event would cost a dozen lookups.
-            let notes = [event.meta["source"]?["note"]?.stringValue, event.meta["time_note"]?.stringValue]
+            let notes = [Provenance.sourceNote(in: event.meta), Provenance.timeNote(in: event.meta)]
             for note in notes.compactMap({ $0 }) {
                 if seqs[note] == nil { order.append(note) }
                 seqs[note, default: []].append(event.seq)

@@ -1,4 +1,5 @@
 import LZ4Codec
+import LedgerIntegrity
 import LedgerStore
 
 /// The committed records of a ledger, read straight from its mapped segments, together with the
@@ -157,7 +158,7 @@ final class LedgerTape {
                     try content.withUnsafeBytes { raw in
                         var start = 0
                         while start < raw.count {
-                            let end = Self.lineEnd(raw, from: start)
+                            let end = RecordLine.lineEnd(raw, from: start)
                             if seq >= next && seq <= last {
                                 try body(seq, UnsafeRawBufferPointer(rebasing: raw[start..<end]))
                                 next = seq + 1
@@ -181,6 +182,17 @@ final class LedgerTape {
         guard next > last else {
             throw LedgerError(.integrity, "records \(next)…\(last) are not in the ledger's committed segments")
         }
+    }
+
+    /// Appends the RFC 6962 leaf hashes of records `first`…`last` to `frontier`.
+    ///
+    /// - Parameters:
+    ///   - frontier: The frontier at record `first` - 1.
+    ///   - first: The first record to hash.
+    ///   - last: The last record to hash.
+    /// - Throws: What `forEachLine` throws.
+    func extend(_ frontier: inout MerkleFrontier, from first: UInt64, through last: UInt64) throws {
+        try forEachLine(from: first, through: last) { _, line in frontier.append(leafHash: RFC6962.leafHash(line)) }
     }
 
     /// The frame-at-a-time walk behind `forEachBatch`.
@@ -243,19 +255,4 @@ final class LedgerTape {
             throw LedgerError(.integrity, "records \(next)…\(last) are not in the ledger's committed segments")
         }
     }
-
-    /// The index of the newline that ends the line starting at `start` (or the end of `raw`).
-    private static func lineEnd(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int {
-        guard let base = raw.baseAddress else { return raw.count }
-        if let found = memchr(base + start, 0x0A, raw.count - start) {
-            return base.distance(to: UnsafeRawPointer(found))
-        }
-        return raw.count
-    }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif

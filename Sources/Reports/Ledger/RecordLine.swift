@@ -10,6 +10,27 @@
 /// `"stream":"…","type":"…","version":N}`: the type and stream can be read backwards from the end
 /// in a few dozen bytes. Used to skip, unparsed, the records a report does not need.
 enum RecordLine {
+    /// Where the line that starts at `start` ends: the offset of its newline, or `raw.count`.
+    static func lineEnd(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = raw.baseAddress, start < raw.count else { return raw.count }
+        if let found = memchr(base + start, 0x0A, raw.count - start) {
+            return base.distance(to: UnsafeRawPointer(found))
+        }
+        return raw.count
+    }
+
+    /// The number of lines in newline-terminated `raw` (its newlines).
+    static func lineCount(_ raw: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        var start = 0
+        while start < raw.count {
+            let end = lineEnd(raw, from: start)
+            if end < raw.count { count += 1 }
+            start = end + 1
+        }
+        return count
+    }
+
     /// The raw (still JSON-escaped) bytes of the top-level `type` and `stream` strings; nil when
     /// the line does not end the way a canonical record does (callers then parse it fully).
     ///

@@ -147,9 +147,7 @@ final class SnapshotCatalog {
         // The marker at the snapshot's seq is gone (compaction merges markers): extend the
         // frontier to the next marker and compare there.
         do {
-            try tape.forEachLine(from: header.seq + 1, through: marker.lastSeq) { _, line in
-                frontier.append(leafHash: RFC6962.leafHash(line))
-            }
+            try tape.extend(&frontier, from: header.seq + 1, through: marker.lastSeq)
         } catch {
             throw SnapshotProblem("the ledger cannot be read after seq \(header.seq): \(error)")
         }

@@ -1,12 +1,6 @@
 import LZ4Codec
 import LedgerStore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// One snapshot file, mapped: its header, and its sections decoded on demand.
 ///
 /// The file is a concatenation of standard LZ4 frames (content checksums on): the header line,
@@ -162,22 +156,10 @@ final class SnapshotFile {
         guard content.count > before, content.last == 0x0A else {
             throw SnapshotProblem("section \(section.key.text) does not end with a whole line")
         }
-        let count = content.withUnsafeBytes { raw in Self.lineCount(UnsafeRawBufferPointer(rebasing: raw[before...])) }
+        let count = content.withUnsafeBytes { raw in RecordLine.lineCount(UnsafeRawBufferPointer(rebasing: raw[before...])) }
         guard count == section.records else {
             throw SnapshotProblem("section \(section.key.text) holds \(count) records; the header says \(section.records)")
         }
-    }
-
-    /// The number of newlines in `bytes`.
-    private static func lineCount(_ bytes: UnsafeRawBufferPointer) -> Int {
-        guard var next = bytes.baseAddress else { return 0 }
-        let end = next + bytes.count
-        var count = 0
-        while next < end, let found = memchr(next, 0x0A, end - next) {
-            count += 1
-            next = UnsafeRawPointer(found) + 1
-        }
-        return count
     }
 
     /// Decodes a section and calls `body` with each of its record lines.

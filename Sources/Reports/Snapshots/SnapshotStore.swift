@@ -229,7 +229,7 @@ struct SnapshotWriter {
             } catch {
                 throw LedgerError(.io, "cannot compress snapshot section \(key.text): \(error)")
             }
-            let records = lines.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let records = lines.withUnsafeBytes { RecordLine.lineCount($0) }
             sections.append(SnapshotHeader.Section(key: key, offset: start, length: body.count - start, records: records))
         }
         var header = header

@@ -38,7 +38,7 @@ public enum LedgerViews {
         if seq == 0 { return RFC6962.emptyRoot.hexString }
         if let marker = try tape.marker(endingAt: seq) { return marker.root.hexString }
         var frontier = MerkleFrontier()
-        try tape.forEachLine(from: 1, through: seq) { _, line in frontier.append(leafHash: RFC6962.leafHash(line)) }
+        try tape.extend(&frontier, from: 1, through: seq)
         return frontier.root.hexString
     }
 

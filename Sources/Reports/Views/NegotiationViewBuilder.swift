@@ -439,9 +439,7 @@ final class TailRoot: @unchecked Sendable {
         worker.run { [self] in
             result = Result {
                 var frontier = frontier
-                try LedgerTape(path: ledgerPath).forEachLine(from: after + 1, through: last) { _, line in
-                    frontier.append(leafHash: RFC6962.leafHash(line))
-                }
+                try LedgerTape(path: ledgerPath).extend(&frontier, from: after + 1, through: last)
                 return frontier.root.hexString
             }
         }

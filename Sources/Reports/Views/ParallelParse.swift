@@ -63,10 +63,8 @@ enum ParallelParse {
         var ranges: [Range<Int>] = []
         var start = 0
         content.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
             while start < raw.count {
-                let end =
-                    memchr(base + start, 0x0A, raw.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+                let end = RecordLine.lineEnd(raw, from: start)
                 ranges.append(start..<end)
                 start = end + 1
             }
