@@ -1,5 +1,4 @@
 import Catalogue
-import Foundation
 import LedgerIntegrity
 import LedgerStore
 
@@ -158,9 +157,7 @@ public struct LedgerAuditor {
     }()
 
     private static func spawn(_ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
-        thread.stackSize = 8 << 20
-        thread.start()
+        _ = SpawnedThread(stackSize: 8 << 20, body)
     }
 
     /// Checks `ledger.json`; returns the origin when it can be read.

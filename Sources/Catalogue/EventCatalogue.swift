@@ -1,6 +1,11 @@
 import CanonicalJSON
-import Foundation
 import LedgerStore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Parley's event catalogue: the event types, their schema versions, and the validator that
 /// checks every appended event against them.
@@ -58,7 +63,8 @@ public struct EventCatalogue: Sendable {
 
     /// The built-in catalogue with only some types' schemas compiled (and the meta schema), for a
     /// process that validates events of those types only: compiling every schema is ~2 ms, a
-    /// large share of a single `parley append`. Validating an event of another type is a
+    /// large share of a single `parley append`; their patterns' automata are simulated, not
+    /// determinised (see `PatternDFA.init`). Validating an event of another type is a
     /// programming error (it traps); every type is still listed, with its versions.
     ///
     /// - Parameter types: The types whose schemas to compile.
@@ -93,17 +99,16 @@ public struct EventCatalogue: Sendable {
     }
 
     private static func readText(_ url: URL) throws(CatalogueError) -> String {
+        let bytes: [UInt8]
         do {
-            let data = try Data(contentsOf: url)
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw CatalogueError(code: .unreadable, file: url.lastPathComponent, message: "not UTF-8 text")
-            }
-            return text
-        } catch let error as CatalogueError {
-            throw error
+            bytes = try FileSystem.readFile(url.path)
         } catch {
-            throw CatalogueError(code: .unreadable, file: url.path, message: "cannot read: \(error.localizedDescription)")
+            throw CatalogueError(code: .unreadable, file: url.path, message: "cannot read: \(error)")
         }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CatalogueError(code: .unreadable, file: url.lastPathComponent, message: "not UTF-8 text")
+        }
+        return text
     }
 
     /// Builds a catalogue from file texts.
@@ -130,6 +135,9 @@ public struct EventCatalogue: Sendable {
                 message: #"must be {"catalogue_version": "…", "types": {"<Type>": {"latest": N, "versions": [1, …, N]}}}"#)
         }
         var compiler = SchemaCompiler()
+        // A catalogue compiled for a few types serves one process's few events: its patterns are
+        // simulated rather than determinised (same answers, no set-up cost).
+        compiler.determinisesPatterns = compiling == nil
         var expectedFiles: Set<String> = [Self.metaSchemaFile]
         var entries: [String: TypeEntry] = [:]
         for type in listed.keys.sorted() {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A proof as exchanged by `parley prove` and `parley verify-proof`: the proof plus the
 /// hashes it connects, as one JSON object.

@@ -52,6 +52,33 @@ package enum FileSystem {
     }
 
     /// Reads `fd` from its current position to the end.
+    /// Reads a file from `offset` to its end into an array as long as the file, so that offsets
+    /// in it stay file offsets: the bytes before `offset` are not read, and must not be looked at
+    /// (a writer catching up with a few commits at the end of a 64 MiB segment reads only those).
+    package static func readFile(_ path: String, from offset: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LedgerError(.notFound, "cannot open \(path): \(errorText())") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw LedgerError(.io, "cannot stat \(path): \(errorText())") }
+        let size = Int(info.st_size)
+        guard offset > 0, offset <= size else { return try readAll(fd, path: path) }
+        var failure: LedgerError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = offset
+            while done < size {
+                let got = pread(fd, buffer.baseAddress! + done, size - done, off_t(done))
+                if got < 0 && errno == EINTR { continue }
+                if got < 0 { failure = LedgerError(.io, "cannot read \(path): \(errorText())") }
+                if got <= 0 { break }
+                done += got
+            }
+            initialized = done
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
     /// Reads `count` bytes at `offset` (fewer at the end of the file).
     package static func readRange(_ path: String, offset: Int, count: Int) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -1,5 +1,10 @@
 import Dispatch
-import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Group commit for in-process writers: many concurrent tasks submit events, one thread turns
 /// whatever is waiting into a single commit, and every task gets its own result (or its own
@@ -30,15 +35,15 @@ public final class GroupCommitter: @unchecked Sendable {
     }
 
     private let writer: LedgerWriter
-    private let lock = NSCondition()
+    private let lock = ConditionLock()
     private var pending: [Request] = []
     private var closed = false
-    private let syncLock = NSCondition()
+    private let syncLock = ConditionLock()
     private var written: [Written] = []
     private var failure: LedgerError?
     private var committerDone = false
-    private let thread: Thread
-    private let syncThread: Thread
+    private var thread: SpawnedThread?
+    private var syncThread: SpawnedThread?
     /// Number of commits made so far (for measurements).
     public private(set) var commits = 0
     /// Number of rounds that fsynced (one `fdatasync` per segment written; for measurements).
@@ -59,14 +64,10 @@ public final class GroupCommitter: @unchecked Sendable {
         self.performSync = performSync
         // Commits are durable on their own; the derived index is saved every 64 commits and on close.
         writer.indexSaveInterval = 64
-        let box = ThreadBox()
-        thread = Thread { box.run() }
-        let syncBox = ThreadBox()
-        syncThread = Thread { syncBox.run() }
-        box.body = { [unowned self] in self.loop() }
-        syncBox.body = { [unowned self] in self.syncLoop() }
-        thread.start()
-        syncThread.start()
+        // The threads end (and are joined by `close()`) before `self` can go away.
+        let unowned = Unowned(self)
+        thread = SpawnedThread { unowned.value.loop() }
+        syncThread = SpawnedThread { unowned.value.syncLoop() }
     }
 
     /// Appends one event (a JSON object as for `append --file`) and waits until it is durable.
@@ -94,12 +95,12 @@ public final class GroupCommitter: @unchecked Sendable {
         closed = true
         lock.signal()
         lock.unlock()
-        while !thread.isFinished { usleep(1000) }
+        thread?.join()
         syncLock.lock()
         committerDone = true
         syncLock.signal()
         syncLock.unlock()
-        while !syncThread.isFinished { usleep(1000) }
+        syncThread?.join()
         if failure == nil { try? writer.saveIndex() }
     }
 
@@ -159,8 +160,11 @@ public final class GroupCommitter: @unchecked Sendable {
                 return
             }
             if expected > 0 && patience > 0 {
-                let deadline = Date(timeIntervalSinceNow: Double(patience) / 1e9)
-                while waiting < expected && !committerDone && syncLock.wait(until: deadline) {}
+                let deadline = DispatchTime.now().uptimeNanoseconds + patience
+                while waiting < expected && !committerDone {
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    guard now < deadline, syncLock.wait(nanoseconds: deadline - now) else { break }
+                }
             }
             let round = written
             written.removeAll()
@@ -220,8 +224,9 @@ public final class GroupCommitter: @unchecked Sendable {
     }
 }
 
-/// Lets a thread call back into its owner after both exist.
-private final class ThreadBox: @unchecked Sendable {
-    var body: (() -> Void)?
-    func run() { body?() }
+/// The committer as its threads see it: they never outlive it (`close()` joins them), so they
+/// hold it unowned, and it is released only by its owner.
+private struct Unowned: @unchecked Sendable {
+    unowned let value: GroupCommitter
+    init(_ value: GroupCommitter) { self.value = value }
 }

@@ -148,17 +148,40 @@ enum IDIndex {
     }
 
     /// Appends entries after truncating the file to `validBytes`; returns the new valid size.
+    ///
+    /// Entries already in the file just past `validBytes` (written by writers that did not save
+    /// `state.txt`, see `LedgerWriter.indexSaveInterval`) are kept as they are, not rewritten.
     static func append(_ entries: [(EventID, UInt64)], to layout: LedgerLayout, validBytes: Int) throws -> Int {
         try FileSystem.makeDirectory(layout.index)
-        let fd = open(layout.indexIDs, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(layout.indexIDs, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw LedgerError(.io, "cannot open \(layout.indexIDs): \(FileSystem.errorText())") }
         defer { close(fd) }
         let size = FileSystem.fileSize(layout.indexIDs) ?? 0
         let start = min(validBytes, size) / entrySize * entrySize
+        let bytes = encode(entries)
+        let end = start + bytes.count
+        if !bytes.isEmpty && size >= end {
+            var present = [UInt8](repeating: 0, count: bytes.count)
+            let read = present.withUnsafeMutableBytes { pread(fd, $0.baseAddress, bytes.count, off_t(start)) }
+            if read == bytes.count && present == bytes {
+                if size != end { ftruncate(fd, off_t(end)) }
+                return end
+            }
+        }
         if size != start { ftruncate(fd, off_t(start)) }
         lseek(fd, off_t(start), SEEK_SET)
-        let bytes = encode(entries)
         try bytes.withUnsafeBytes { try FileSystem.writeAll(fd, $0, path: layout.indexIDs) }
-        return start + bytes.count
+        return end
+    }
+
+    /// The seq of the file's last whole entry: the last record a writer acknowledged (entries
+    /// are written after the commit's fsync), whether or not `state.txt` was saved after it.
+    static func lastSeq(in layout: LedgerLayout) -> UInt64? {
+        guard let size = FileSystem.fileSize(layout.indexIDs), size >= entrySize else { return nil }
+        let start = size / entrySize * entrySize - entrySize
+        guard let entry = try? FileSystem.readRange(layout.indexIDs, offset: start, count: entrySize),
+            entry.count == entrySize
+        else { return nil }
+        return entry.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian }
     }
 }

@@ -21,6 +21,8 @@ public final class LedgerWriter {
         public var segmentBytes = 64 << 20
         /// Checks event bodies against the catalogue.
         public var validator: any EventValidator = EnvelopeOnlyValidator()
+        /// The writer's initial `indexSaveInterval` (1: the index is saved after every commit).
+        public var indexSaveInterval = 1
 
         /// Default options; `PARLEY_SEGMENT_BYTES` overrides the segment size (for tests).
         public init() {
@@ -38,13 +40,16 @@ public final class LedgerWriter {
     public let options: Options
     /// What opening the ledger repaired (quarantined tails, rebuilt index), one sentence each.
     public private(set) var recoveryNotes: [String] = []
-    /// Commits between saves of `index/state.txt` (1: after every commit, the default).
+    /// Commits between saves of `index/state.txt` (1: after every commit, the default), counting
+    /// the commits the saved index was missing when this writer opened the ledger.
     ///
     /// The index is derived data: a writer that opens the ledger checks it against the segments
     /// and folds whatever commits follow the point where it stops, so a stale index costs the
     /// next writer a short scan, never correctness. Group commit saves it every 64 commits (and
-    /// when closed) and so spares a file replacement per commit, which costs as much as the fsync.
-    public var indexSaveInterval = 1
+    /// when closed); a single `parley append` every 16 (a file replacement per commit cost as
+    /// much as the fsync, and on a ledger of many streams far more). Commits left unsaved when
+    /// the writer goes away are folded by the next one.
+    public var indexSaveInterval: Int
     /// Makes the ids of events that come without one: seeded once per writer (so once per CLI
     /// process), not once per batch, which cost four system calls per group commit.
     var ids = EventIDGenerator()
@@ -54,11 +59,6 @@ public final class LedgerWriter {
     var index = LedgerIndex()
     private var idTable: [EventID: UInt64]?
     private var encoder = CanonicalEncoder()
-
-    /// Saves an index that `indexSaveInterval` left behind the last commit.
-    deinit {
-        if unsavedCommits > 0 { try? saveIndex() }
-    }
 
     /// Opens a ledger for writing: takes the lock, then recovers.
     ///
@@ -71,6 +71,7 @@ public final class LedgerWriter {
         layout = reader.layout
         manifest = reader.manifest
         self.options = options
+        indexSaveInterval = max(1, options.indexSaveInterval)
         lock = try WriterLock(path: layout.lock, wait: options.wait)
         try recover()
     }
@@ -100,26 +101,32 @@ public final class LedgerWriter {
         var startIndex = 0
         var startOffset = 0
         let hint = LedgerIndex.load(from: layout)
+        // A repaired index (rebuilt, or after a quarantined tail) is saved at once; commits that
+        // a saved index merely lacks are counted towards the next save after a commit (see
+        // `indexSaveInterval`), so a writer that commits nothing (bad input) writes nothing.
+        var repaired = false
         if let loaded = hint, let position = matches(loaded, names) {
             index = loaded
             startIndex = position
             startOffset = loaded.committedEnd
         } else {
-            if LedgerIndex.load(from: layout) != nil || FileSystem.exists(layout.indexState) {
+            if hint != nil || FileSystem.exists(layout.indexState) {
                 recoveryNotes.append("index did not match the segments; rebuilt it from the segments")
+                repaired = true
             }
             index = LedgerIndex()
         }
         var newIDs: [(EventID, UInt64)] = []
         let decoder = try CommitDecoder()
         var changed = false
+        var folded = 0
         for position in startIndex..<names.count {
             let name = names[position]
             let path = layout.segmentPath(name)
             let offset = name == index.segment ? startOffset : 0
             // The usual case: the index is current and nothing follows its last commit.
             if offset > 0 && FileSystem.fileSize(path) == offset { continue }
-            let bytes = try FileSystem.readFile(path)
+            let bytes = try FileSystem.readFile(path, from: offset)
             guard
                 LedgerLayout.firstSeq(ofSegment: name)
                     == (offset == 0 ? index.lastSeq + 1 : LedgerLayout.firstSeq(ofSegment: name))
@@ -137,6 +144,7 @@ public final class LedgerWriter {
                     index.committedEnd = commit.markerRange.upperBound
                     index.markerStart = commit.markerRange.lowerBound
                     changed = true
+                    folded += 1
                 }
             }
             if let tail = scan.tail {
@@ -148,15 +156,20 @@ public final class LedgerWriter {
                 // A torn write can only follow the last commit the index knew; a tail starting
                 // before that point means acknowledged bytes were damaged or cut. Recovery still
                 // keeps the ledger usable (the bytes go to quarantine/, never deleted), but says so loudly.
-                if let hint, let known = hint.segment,
-                    name < known || (name == known && tail.offset < hint.committedEnd)
-                {
+                // `ids.bin` gets each commit's ids after its fsync, so its last entry witnesses
+                // acknowledged commits that a lagging index does not know of.
+                let indexed = hint.flatMap { hint in
+                    hint.segment.map { name < $0 || (name == $0 && tail.offset < hint.committedEnd) }
+                }
+                let acknowledged = max(hint?.lastSeq ?? 0, IDIndex.lastSeq(in: layout) ?? 0)
+                if indexed == true || index.lastSeq < acknowledged {
                     recoveryNotes.append(
-                        "WARNING: \(name)@\(tail.problemOffset): \(tail.reason), before the last commit the index recorded (seq \(hint.lastSeq)); acknowledged records after seq \(index.lastSeq) are damaged or missing and were moved to quarantine/ — run `parley audit` and compare with your checkpoints"
+                        "WARNING: \(name)@\(tail.problemOffset): \(tail.reason), before the last acknowledged commit (seq \(acknowledged)); acknowledged records after seq \(index.lastSeq) are damaged or missing and were moved to quarantine/ — run `parley audit` and compare with your checkpoints"
                     )
                 }
                 try quarantine(segment: name, bytes: bytes, from: tail.offset, reason: tail.reason)
                 changed = true
+                repaired = true
             } else if scan.commits.isEmpty && offset == 0 && bytes.isEmpty {
                 unlink(path)
                 recoveryNotes.append("removed empty segment \(name)")
@@ -164,7 +177,8 @@ public final class LedgerWriter {
         }
         if !newIDs.isEmpty || changed {
             index.idsBytes = try IDIndex.append(newIDs, to: layout, validBytes: index.idsBytes)
-            try index.save(to: layout)
+            unsavedCommits = folded
+            if repaired { try saveIndex() }
         }
     }
 
@@ -271,6 +285,9 @@ public final class LedgerWriter {
         unsavedCommits += 1
         if unsavedCommits >= indexSaveInterval { try saveIndex() }
     }
+
+    /// Whether `index/state.txt` lacks commits (made or folded by this writer; see `indexSaveInterval`).
+    public var indexIsBehind: Bool { unsavedCommits > 0 }
 
     /// Writes `index/state.txt` for the commits made so far (see `indexSaveInterval`).
     ///

@@ -1,5 +1,10 @@
 import ArgumentParser
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The `--ledger` option shared by every command that works on an existing ledger.
 struct LedgerOptions: ParsableArguments {

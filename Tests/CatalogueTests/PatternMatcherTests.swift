@@ -88,6 +88,34 @@ import Testing
         #expect(try PatternMatcher("").matches("anything"))
     }
 
+    /// Simulating the NFA (a catalogue compiled for a few types) accepts what the DFA accepts.
+    @Test(arguments: cataloguePatterns + extraPatterns)
+    func simulatedAutomatonAgreesWithTheTable(pattern: String) throws {
+        let table = try #require(PatternDFA(pattern: pattern))
+        let simulated = try #require(PatternDFA(pattern: pattern, determinise: false))
+        #expect(!table.isSimulated)
+        #expect(simulated.isSimulated)
+        for probe in Self.probes + Self.probes.map({ $0 + $0 }) {
+            #expect(simulated.matches(probe) == table.matches(probe), "\(pattern) on \(probe.debugDescription)")
+        }
+    }
+
+    /// The fallback (the standard library's `Regex`) and ICU (both with ECMA-262 end anchors)
+    /// agree on every probe for patterns outside the automaton's subset. (Neither is ECMA-262 on
+    /// non-ASCII digits: ICU's `\w` takes "١٢٣", the standard library's does not, as ECMA-262's
+    /// ASCII-only `\w`; both `\d`s take it, ECMA-262's does not. No catalogue pattern uses them.)
+    @Test(arguments: [#"^\d{3}$"#, #"^(?=a)a$"#, #"^\w+$"#, "^é+$", "a^b", "^a|b$", #"^[a-z]+(?!x)"#, #"(a)\1"#])
+    func fallbackAgreesWithNSRegularExpression(pattern: String) throws {
+        let matcher = try PatternMatcher(pattern)
+        #expect(!matcher.usesAutomaton)
+        let expression = try NSRegularExpression(pattern: PatternMatcher.icuPattern(pattern))
+        for probe in Self.probes + Self.probes.map({ $0 + $0 }) + ["123", "aa", "ax", "éé", "abx"] {
+            let range = NSRange(probe.startIndex..<probe.endIndex, in: probe)
+            let reference = expression.firstMatch(in: probe, range: range) != nil
+            #expect(matcher.matches(probe) == reference, "\(pattern) on \(probe.debugDescription)")
+        }
+    }
+
     @Test func patternsOutsideTheSubsetFallBack() throws {
         for pattern in [#"^\d{3}$"#, #"^(?=a)a$"#, #"^\w+$"#, "^é+$", "a^b", "^a|b$"] {
             let matcher = try PatternMatcher(pattern)

@@ -1,4 +1,4 @@
-import Foundation
+import LedgerStore
 
 /// A bounded queue that hands jobs to worker threads and gives their results back in job order.
 ///
@@ -9,7 +9,7 @@ import Foundation
 /// `@unchecked Sendable`: every stored property is read and written only while `condition` is
 /// locked, so the threads that share the queue never race on it.
 final class OrderedWorkQueue<Job: Sendable, Result: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private let capacity: Int
     private var pending: [(Int, Job)] = []
     private var pendingHead = 0

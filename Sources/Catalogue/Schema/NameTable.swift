@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A fixed map from names to values for the lookups validation does on every event (member
 /// names in object schemas, event type names): open addressing over a cheap hash of the name's

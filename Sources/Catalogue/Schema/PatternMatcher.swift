@@ -1,7 +1,7 @@
-import Foundation
-
 /// A schema `pattern`, compiled once: a `PatternDFA` when the pattern is in the common subset
-/// (every pattern in Parley's catalogue is), else an `NSRegularExpression`.
+/// (every pattern in Parley's catalogue is), else a Swift `Regex` compiled at run time
+/// (unicode-scalar semantics, as close to ECMA-262 as the standard library comes; Foundation's
+/// `NSRegularExpression` would bring ICU into every `parley` process).
 ///
 /// Both follow ECMA-262 as JSON Schema asks: the pattern may match anywhere in the string, and
 /// `$` is the very end of the string. (Python's `re`, which the `jsonschema` package uses, also
@@ -15,21 +15,23 @@ final class PatternMatcher: Sendable {
 
     /// Compiles `pattern`.
     ///
-    /// - Parameter pattern: The schema's `pattern`.
+    /// - Parameters:
+    ///   - pattern: The schema's `pattern`.
+    ///   - determinise: Whether the automaton is determinised (see `PatternDFA.init`).
     /// - Throws: `PatternMatcher.Invalid` when the pattern does not compile.
-    init(_ pattern: String) throws(Invalid) {
+    init(_ pattern: String, determinise: Bool = true) throws(Invalid) {
         source = pattern
-        if let automaton = PatternDFA(pattern: pattern) {
+        if let automaton = PatternDFA(pattern: pattern, determinise: determinise) {
             self.automaton = automaton
             expression = nil
             return
         }
         automaton = nil
         do {
-            let expression = try NSRegularExpression(pattern: Self.icuPattern(pattern), options: [])
+            let expression = try Regex(Self.icuPattern(pattern)).matchingSemantics(.unicodeScalar)
             self.expression = RegularExpressionBox(expression: expression)
         } catch {
-            throw Invalid(message: "pattern \(pattern) does not compile: \(error.localizedDescription)")
+            throw Invalid(message: "pattern \(pattern) does not compile: \(error)")
         }
     }
 
@@ -43,8 +45,7 @@ final class PatternMatcher: Sendable {
     func matches(_ text: String) -> Bool {
         if let automaton { return automaton.matches(text) }
         guard let expression else { return false }
-        let range = NSRange(text.startIndex..<text.endIndex, in: text)
-        return expression.expression.firstMatch(in: text, options: [], range: range) != nil
+        return (try? expression.expression.firstMatch(in: text)) != nil
     }
 
     /// Whether the pattern matches anywhere in a string given as UTF-8.
@@ -61,7 +62,8 @@ final class PatternMatcher: Sendable {
         var message: String
     }
 
-    /// ICU's `$` also matches before a final line terminator; ECMA-262's does not. Rewrites every
+    /// ICU's and the standard library's `$` also match before a final line terminator; ECMA-262's
+    /// does not. Rewrites every
     /// unescaped `$` outside a character class as `\z` (the very end of the input).
     static func icuPattern(_ pattern: String) -> String {
         var out = ""
@@ -93,8 +95,8 @@ final class PatternMatcher: Sendable {
     }
 }
 
-/// `NSRegularExpression` is immutable after creation and documented as safe to share between
-/// threads; this box says so to the compiler.
+/// A compiled `Regex` is an immutable value (matching keeps its state per call), safe to share
+/// between threads; this box says so to the compiler.
 private struct RegularExpressionBox: @unchecked Sendable {
-    let expression: NSRegularExpression
+    let expression: Regex<AnyRegexOutput>
 }

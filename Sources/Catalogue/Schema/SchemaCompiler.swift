@@ -17,6 +17,8 @@ struct SchemaCompiler {
     static let rootOnlyKeywords: Set<String> = ["$schema", "$id", "$defs"]
 
     private var patterns: [String: PatternMatcher] = [:]
+    /// Whether pattern automata are determinised (many events) or simulated (a few).
+    var determinisesPatterns = true
 
     /// Compiles one schema document.
     ///
@@ -183,7 +185,7 @@ struct SchemaCompiler {
     {
         if let cached = patterns[pattern] { return cached }
         do {
-            let compiled = try PatternMatcher(pattern)
+            let compiled = try PatternMatcher(pattern, determinise: determinisesPatterns)
             patterns[pattern] = compiled
             return compiled
         } catch {

@@ -1,6 +1,11 @@
 import Dispatch
-import Foundation
 import Projections
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Parses record lines into events on every core (parsing is pure; folding stays in seq order).
 enum ParallelParse {

@@ -98,6 +98,9 @@ extension Parley {
                         options.validator = try EventCatalogue.loadDefault()
                     }
                 }
+                // A single event saves the derived index every 16 commits, not after each one (see
+                // `LedgerWriter.indexSaveInterval`): the next writer folds the few commits after it.
+                if file == nil { options.indexSaveInterval = 16 }
                 if noSync { Output.diagnostic("parley: --no-sync: commits are not fsynced; a crash may lose them") }
                 let writer = try LedgerWriter(path: try ledger.path, options: options)
                 for note in writer.recoveryNotes { Output.diagnostic("parley: recovery: " + note) }

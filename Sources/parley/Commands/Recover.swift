@@ -26,6 +26,8 @@ extension Parley {
                 var options = LedgerWriter.Options()
                 options.wait = wait
                 let writer = try LedgerWriter(path: try ledger.path, options: options)
+                // Leaves the derived index current (single appends save it only every 16 commits).
+                if writer.indexIsBehind { try writer.saveIndex() }
                 if writer.recoveryNotes.isEmpty {
                     Output.line("nothing to recover: \(writer.lastSeq) committed events, root \(writer.root.hexString)")
                 } else {

@@ -57,14 +57,22 @@ extension Parley {
                     Output.line("segments    \(segments.count)")
                     Output.line("bytes raw   \(rawBytes)")
                     Output.line("compressed  \(compressed)")
-                    Output.line("ratio       \(String(format: "%.2f", ratio)):1")
+                    Output.line("ratio       \(hundredths(ratio)):1")
                     Output.line("tree size   \(frontier.size)")
                     Output.line("root        \(frontier.root.hexString)")
                     for (type, count) in types.sorted(by: { $0.key < $1.key }) {
-                        Output.line("  \(type.padding(toLength: 26, withPad: " ", startingAt: 0)) \(count)")
+                        Output.line("  \(type)\(String(repeating: " ", count: max(0, 26 - type.count))) \(count)")
                     }
                 }
             }
         }
     }
+
+}
+
+/// `value` with two decimals (`5.14`), rounded half away from zero.
+private func hundredths(_ value: Double) -> String {
+    let scaled = Int((value * 100).rounded())
+    let fraction = scaled % 100
+    return "\(scaled / 100).\(fraction < 10 ? "0" : "")\(fraction)"
 }
