@@ -34,6 +34,8 @@ public struct CanonicalEncoder {
     public private(set) var topLevel: [Member] = []
 
     private var pending: [PendingMember] = []
+    /// The failing field's path, innermost component first: built only while a failure unwinds
+    /// (each level adds its own), so a document that encodes keeps no path at all.
     private var path: [PathComponent] = []
     private var scratch: [UInt8] = []
     private var sortedMembers: [PendingMember] = []
@@ -105,7 +107,7 @@ public struct CanonicalEncoder {
 
     private func pathString() -> String {
         var text = ""
-        for component in path {
+        for component in path.reversed() {
             switch component {
             case .key(let start, let end):
                 if !text.isEmpty { text += "." }
@@ -165,10 +167,13 @@ public struct CanonicalEncoder {
         }
         var index = 0
         while true {
-            path.append(.index(index))
             lexer.skipWhitespace()
-            try value(&lexer, depth: depth + 1)
-            path.removeLast()
+            do throws(JSONLexer.Failure) {
+                try value(&lexer, depth: depth + 1)
+            } catch {
+                path.append(.index(index))
+                throw error
+            }
             lexer.skipWhitespace()
             guard !lexer.atEnd else { throw JSONLexer.Failure(message: "unterminated array", offset: lexer.position) }
             if lexer.current == UInt8(ascii: ",") {
@@ -229,9 +234,12 @@ public struct CanonicalEncoder {
             lexer.position += 1
             lexer.skipWhitespace()
             let valueStart = output.count
-            path.append(.key(keyStart, keyEnd))
-            try value(&lexer, depth: depth + 1)
-            path.removeLast()
+            do throws(JSONLexer.Failure) {
+                try value(&lexer, depth: depth + 1)
+            } catch {
+                path.append(.key(keyStart, keyEnd))
+                throw error
+            }
             pending.append(
                 PendingMember(
                     spanStart: spanStart, valueStart: valueStart, spanEnd: output.count, keyStart: keyStart,
@@ -310,16 +318,20 @@ public struct CanonicalEncoder {
         }
         let bodyStart = objectStart + 1
         scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: output[bodyStart...])
+        output.withUnsafeBytes { scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[bodyStart...])) }
         output.removeSubrange(bodyStart...)
-        for (index, member) in members.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
-            let newStart = output.count
-            output.append(contentsOf: scratch[(member.spanStart - bodyStart)..<(member.spanEnd - bodyStart)])
-            let shift = newStart - member.spanStart
-            pending[pendingBase + index] = PendingMember(
-                spanStart: newStart, valueStart: member.valueStart + shift, spanEnd: member.spanEnd + shift,
-                keyStart: member.keyStart, keyEnd: member.keyEnd)
+        scratch.withUnsafeBytes { body in
+            for (index, member) in members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                let newStart = output.count
+                output.append(
+                    contentsOf: UnsafeRawBufferPointer(
+                        rebasing: body[(member.spanStart - bodyStart)..<(member.spanEnd - bodyStart)]))
+                let shift = newStart - member.spanStart
+                pending[pendingBase + index] = PendingMember(
+                    spanStart: newStart, valueStart: member.valueStart + shift, spanEnd: member.spanEnd + shift,
+                    keyStart: member.keyStart, keyEnd: member.keyEnd)
+            }
         }
     }
 }

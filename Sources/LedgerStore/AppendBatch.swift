@@ -299,8 +299,8 @@ public final class AppendBatch {
     private func commitPending() {
         guard let (box, firstLineNumber) = pending else { return }
         pending = nil
-        for (offset, prepared) in box.results.enumerated() {
-            commit(prepared, label: "line \(firstLineNumber + offset)")
+        for offset in 0..<box.count {
+            commit(box.take(offset), label: "line \(firstLineNumber + offset)")
         }
     }
 
@@ -328,7 +328,7 @@ public final class AppendBatch {
     }
 
     /// Records one prepared event: identity, concurrency checks, then the record bytes.
-    private func commit(_ prepared: Prepared, label makeLabel: @autoclosure () -> String) {
+    private func commit(_ prepared: consuming Prepared, label makeLabel: @autoclosure () -> String) {
         let event: PreparedEvent
         switch prepared {
         case .blank: return
@@ -391,7 +391,9 @@ public final class AppendBatch {
             }
         }
 
-        let current = versions[streamName] ?? update.streams[streamName] ?? 0
+        // One hash of the stream name for a stream this batch has seen (the common case).
+        let known = versions.index(forKey: streamName)
+        let current = known.map { versions.values[$0] } ?? update.streams[streamName] ?? 0
         guard expected.isSatisfied(by: current) else {
             conflict = true
             problems.append(
@@ -399,7 +401,7 @@ public final class AppendBatch {
             return
         }
         let version = current + 1
-        versions[streamName] = version
+        if let known { versions.values[known] = version } else { versions[streamName] = version }
         let seq = update.lastSeq + UInt64(appended) + 1
         appended += 1
         let id = clientID ?? writer.ids.make()
@@ -419,28 +421,30 @@ public final class AppendBatch {
         }
         guard problems.isEmpty else { return }
 
-        chunk.append(contentsOf: #"{"data":"#.utf8)
-        chunk.append(contentsOf: out[data])
-        chunk.append(contentsOf: #","effective_at":"#.utf8)
-        chunk.append(contentsOf: out[effective])
-        chunk.append(contentsOf: #","id":""#.utf8)
-        id.append(to: &chunk)
-        chunk.append(contentsOf: #"","meta":"#.utf8)
-        if let meta { chunk.append(contentsOf: out[meta]) } else { chunk.append(contentsOf: Self.emptyObject) }
-        chunk.append(contentsOf: #","recorded_at":""#.utf8)
-        chunk.append(contentsOf: recordedAt)
-        chunk.append(contentsOf: #"","schema":"#.utf8)
-        Self.appendDecimal(UInt64(recordSchema), to: &chunk)
-        chunk.append(contentsOf: #","seq":"#.utf8)
-        Self.appendDecimal(seq, to: &chunk)
-        chunk.append(contentsOf: #","stream":"#.utf8)
-        chunk.append(contentsOf: out[event.stream])
-        chunk.append(contentsOf: #","type":"#.utf8)
-        chunk.append(contentsOf: out[event.type])
-        chunk.append(contentsOf: #","version":"#.utf8)
-        Self.appendDecimal(version, to: &chunk)
-        chunk.append(UInt8(ascii: "}"))
-        chunk.append(0x0A)
+        event.bytes.withUnsafeBytes { out in
+            func field(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: out[range]) }
+            chunk.append(literal: #"{"data":"#)
+            chunk.append(contentsOf: field(data))
+            chunk.append(literal: #","effective_at":"#)
+            chunk.append(contentsOf: field(effective))
+            chunk.append(literal: #","id":""#)
+            id.append(to: &chunk)
+            chunk.append(literal: #"","meta":"#)
+            if let meta { chunk.append(contentsOf: field(meta)) } else { chunk.append(literal: "{}") }
+            chunk.append(literal: #","recorded_at":""#)
+            chunk.append(contentsOf: recordedAt)
+            chunk.append(literal: #"","schema":"#)
+            Self.appendDecimal(UInt64(recordSchema), to: &chunk)
+            chunk.append(literal: #","seq":"#)
+            Self.appendDecimal(seq, to: &chunk)
+            chunk.append(literal: #","stream":"#)
+            chunk.append(contentsOf: field(event.stream))
+            chunk.append(literal: #","type":"#)
+            chunk.append(contentsOf: field(event.type))
+            chunk.append(literal: #","version":"#)
+            Self.appendDecimal(version, to: &chunk)
+            chunk.append(literal: "}\n")
+        }
         if largeFrames && chunk.count >= Self.chunkLimit {
             do { try flushChunk() } catch { problems.append("\(makeLabel()): \(error)") }
         }
@@ -676,7 +680,13 @@ final class PreparedHalves: @unchecked Sendable {
         slots[index] = prepared
     }
 
-    var results: UnsafeBufferPointer<Prepared> { UnsafeBufferPointer(start: slots, count: count) }
+    /// Moves result `index` out (leaving `.blank`): the committer takes each result once, so its
+    /// buffers change hands without reference-count traffic.
+    func take(_ index: Int) -> Prepared {
+        let prepared = (slots + index).move()
+        (slots + index).initialize(to: .blank)
+        return prepared
+    }
 }
 
 /// Two encoders, one per worker of a parallel validation pass; each worker moves its own out and
@@ -727,5 +737,13 @@ final class ValidationJob: @unchecked Sendable {
             results.store(AppendBatch.prepare(lines[index], encoder: &encoder, validator: validator), at: index)
         }
         encoders.give(encoder, part)
+    }
+}
+
+extension [UInt8] {
+    /// Appends a literal's UTF-8 bytes with one copy.
+    @inline(__always)
+    mutating func append(literal: StaticString) {
+        append(contentsOf: UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 }

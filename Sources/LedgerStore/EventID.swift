@@ -54,11 +54,21 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Parameter out: The buffer.
     public func append(to out: inout [UInt8]) {
-        for index in 0..<32 {
-            if index == 8 || index == 12 || index == 16 || index == 20 { out.append(UInt8(ascii: "-")) }
-            let word = index < 16 ? high : low
-            let nibble = UInt8(truncatingIfNeeded: (word >> UInt64(60 - (index % 16) * 4)) & 0xF)
-            out.append(nibble < 10 ? nibble + 48 : nibble + 87)
+        // Written into 36 bytes on the stack, then appended with one copy.
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { buffer in
+            var position = 0
+            for index in 0..<32 {
+                if index == 8 || index == 12 || index == 16 || index == 20 {
+                    buffer[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                let word = index < 16 ? high : low
+                let nibble = UInt8(truncatingIfNeeded: (word >> UInt64(60 - (index % 16) * 4)) & 0xF)
+                buffer[position] = nibble < 10 ? nibble + 48 : nibble + 87
+                position += 1
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<36]))
         }
     }
 }

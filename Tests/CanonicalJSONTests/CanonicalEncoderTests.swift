@@ -35,6 +35,11 @@ import Testing
         (#"{"a":1}x"#, "", "after the JSON value"),
         (#"{"a":tru}"#, "a", "unexpected"),
         ("{\"a\":\"\u{01}\"}", "a", "control character"),
+        // Paths are built while the failure unwinds: every level adds its own component once.
+        (#"{"x":{"y":[0,{"k":1,"k":2}]}}"#, "x.y[1].k", "duplicate key"),
+        (#"{"x":{"y" 1}}"#, "x.y", "expected ':'"),
+        (#"{"x":[[0],[1,[2,1.5]]]}"#, "x[1][1][1]", "fractional number"),
+        (#"{"p":{"q":1},"r":{"s":[1,2}}"#, "r.s", "expected ',' or ']'"),
     ])
     func rejections(input: String, path: String, fragment: String) throws {
         do {
