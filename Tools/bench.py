@@ -201,30 +201,30 @@ def main():
         t_py = timed([sys.executable, verifier, ledger, "--quiet"], check=False, stdout=subprocess.DEVNULL)
         row("independent verifier (python3 + lz4)", f"{t_py:.2f}", "s", f"cat|lz4 -dc|sha256sum: {t_cat:.2f} s", t_py / t_cat)
 
-    # Single durable CLI appends versus a sqlite3 CLI insert (WAL, synchronous=FULL).
+    # Single durable CLI appends versus a sqlite3 CLI insert (WAL, synchronous=FULL), taken in
+    # turns (one of each per round) so that the machine's drift in speed hits both alike.
     small = os.path.join(work, "small")
     shutil.rmtree(small, ignore_errors=True)
     subprocess.run([parley, "init", small], check=True, stdout=subprocess.DEVNULL)
-    samples = []
-    for i in range(args.singles):
-        samples.append(timed([parley, "append", "--ledger", small, "--stream", f"party/p{i % 5}", "--type", "PartyRegistered",
-                              "--data", '{"party_id":"p%d","name":"P %d","kind":"manufacturer","country":"RU","aliases":[]}' % (i % 5, i),
-                              "--effective-at", "2005-01-01T00:00:00Z"], stdout=subprocess.DEVNULL))
-    big = []
-    for i in range(min(args.singles, 20)):
-        big.append(timed([parley, "append", "--ledger", ledger, "--stream", f"party/q{i % 5}", "--type", "PartyRegistered",
-                          "--data", '{"party_id":"q%d","name":"Q %d","kind":"manufacturer","country":"RU","aliases":[]}' % (i % 5, i),
-                          "--effective-at", "2005-01-01T00:00:00Z"], stdout=subprocess.DEVNULL))
     db = os.path.join(work, "peer.db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
     subprocess.run(["sqlite3", db, "PRAGMA journal_mode=WAL; CREATE TABLE events(seq INTEGER PRIMARY KEY, line TEXT NOT NULL);"],
                    check=True, stdout=subprocess.DEVNULL)
+    samples = []
     sq = []
     for i in range(args.singles):
+        samples.append(timed([parley, "append", "--ledger", small, "--stream", f"party/p{i % 5}", "--type", "PartyRegistered",
+                              "--data", '{"party_id":"p%d","name":"P %d","kind":"manufacturer","country":"RU","aliases":[]}' % (i % 5, i),
+                              "--effective-at", "2005-01-01T00:00:00Z"], stdout=subprocess.DEVNULL))
         sq.append(timed(["sqlite3", db, "PRAGMA synchronous=FULL; INSERT INTO events(line) VALUES('{\"n\":%d}');" % i],
                         stdout=subprocess.DEVNULL))
+    big = []
+    for i in range(min(args.singles, 20)):
+        big.append(timed([parley, "append", "--ledger", ledger, "--stream", f"party/q{i % 5}", "--type", "PartyRegistered",
+                          "--data", '{"party_id":"q%d","name":"Q %d","kind":"manufacturer","country":"RU","aliases":[]}' % (i % 5, i),
+                          "--effective-at", "2005-01-01T00:00:00Z"], stdout=subprocess.DEVNULL))
     med, p99 = statistics.median(samples), sorted(samples)[int(0.99 * (len(samples) - 1))]
     sq_med = statistics.median(sq)
     row("single durable CLI append, median", f"{med * 1000:.1f}", "ms", f"sqlite3 CLI insert (WAL, FULL): {sq_med * 1000:.1f} ms",
