@@ -103,7 +103,18 @@ package enum FileSystem {
         var buffer = [UInt8](repeating: 0, count: max(Int(info.st_size), 0))
         var filled = 0
         while true {
-            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: max(4096, buffer.count / 2))) }
+            if filled == buffer.count {
+                // The size fstat gave has been read: one byte more says whether the file grew
+                // since (only then is the buffer enlarged, not on every read to the end).
+                var probe: UInt8 = 0
+                let more = read(fd, &probe, 1)
+                if more < 0 && errno == EINTR { continue }
+                guard more >= 0 else { throw LedgerError(.io, "cannot read \(path): \(errorText())") }
+                if more == 0 { break }
+                buffer.append(probe)
+                filled += 1
+                buffer.append(contentsOf: repeatElement(0, count: max(4096, buffer.count / 2)))
+            }
             let count = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + filled, raw.count - filled) }
             if count < 0 {
                 if errno == EINTR { continue }

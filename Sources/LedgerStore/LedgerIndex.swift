@@ -17,7 +17,7 @@ struct LedgerIndex {
     /// `recorded_at` of the last commit.
     var lastRecordedAt = Timestamp(microseconds: 0)
     /// Current version of every stream.
-    var streams: [String: UInt64] = [:]
+    var streams = StreamVersions()
     /// The last segment, its committed end and where its last marker starts.
     var segment: String?
     var committedEnd = 0
@@ -27,31 +27,37 @@ struct LedgerIndex {
 
     /// Saves the index (not fsynced: it is derived and checked against the segments on load).
     ///
-    /// `index/state.txt` is one canonical JSON line with the scalar fields, then one line per
-    /// stream, `<version> <stream>` (stream names hold no spaces or line breaks), in no particular
-    /// order: a single append rewrites it, so it must be cheap to write and to read back.
-    func save(to layout: LedgerLayout) throws {
+    /// `index/state.txt` is one canonical JSON line with the scalar fields and the SHA-256 of
+    /// the lines after it, then one line per stream, `<version> <stream>` (stream names hold no
+    /// spaces or line breaks), in no particular order: it must be cheap to write and to read
+    /// back (a writer reads only the lines of the streams it touches, see `StreamVersions`).
+    mutating func save(to layout: LedgerLayout) throws {
         try FileSystem.makeDirectory(layout.index)
+        let all = streams.all()
+        var lines: [UInt8] = []
+        lines.reserveCapacity(all.count * 32)
+        for (name, version) in all {
+            AppendBatch.appendDecimal(version, to: &lines)
+            lines.append(0x20)
+            lines.append(contentsOf: name.utf8)
+            lines.append(0x0A)
+        }
         let header = JSONValue.object([
+            "streams_sha256": .string(lines.withUnsafeBytes { ContentHash.sha256($0) }.hexString),
             "last_seq": .integer(Int64(lastSeq)),
             "root": .string(frontier.root.hexString),
             "frontier": .array(frontier.nodes.map { .string($0.hexString) }),
             "last_recorded_at": .integer(lastRecordedAt.microseconds),
-            "stream_count": .integer(Int64(streams.count)),
+            "stream_count": .integer(Int64(all.count)),
             "segment": segment.map { .string($0) } ?? .null,
             "committed_end": .integer(Int64(committedEnd)),
             "marker_start": .integer(Int64(markerStart)),
             "ids_bytes": .integer(Int64(idsBytes)),
         ])
         var out = header.canonicalBytes
-        out.reserveCapacity(out.count + streams.count * 32)
+        out.reserveCapacity(out.count + 1 + lines.count)
         out.append(0x0A)
-        for (name, version) in streams {
-            AppendBatch.appendDecimal(version, to: &out)
-            out.append(0x20)
-            out.append(contentsOf: name.utf8)
-            out.append(0x0A)
-        }
+        out.append(contentsOf: lines)
         try FileSystem.writeAtomically(out, to: layout.indexState, durable: false)
     }
 
@@ -75,41 +81,21 @@ struct LedgerIndex {
         index.lastSeq = UInt64(last)
         index.frontier = frontier
         index.lastRecordedAt = Timestamp(microseconds: recorded)
-        guard let streams = parseStreams(bytes[(headerEnd + 1)...]), streams.count == streamCount else { return nil }
+        // The lines are checked against the header's SHA-256 and read lazily; a file written
+        // before the checksum existed is checked line by line.
+        let lines = bytes[(headerEnd + 1)...]
+        if let digest = value["streams_sha256"]?.stringValue {
+            guard lines.withUnsafeBytes({ ContentHash.sha256($0) }).hexString == digest else { return nil }
+        } else if !StreamVersions.isWellFormed(lines) {
+            return nil
+        }
+        guard let streams = StreamVersions(lines: lines, count: Int(streamCount)) else { return nil }
         index.streams = streams
         index.segment = value["segment"]?.stringValue
         index.committedEnd = Int(end)
         index.markerStart = Int(markerStart)
         index.idsBytes = Int(idsBytes)
         return index
-    }
-
-    /// Parses `<version> <stream>` lines; nil on anything else (a torn or foreign file).
-    private static func parseStreams(_ bytes: ArraySlice<UInt8>) -> [String: UInt64]? {
-        var streams: [String: UInt64] = [:]
-        let parsed: Bool = bytes.withUnsafeBytes { raw in
-            var cursor = 0
-            while cursor < raw.count {
-                var version: UInt64 = 0
-                var digits = 0
-                while cursor < raw.count, raw[cursor] >= 0x30, raw[cursor] <= 0x39, digits < 19 {
-                    version = version * 10 + UInt64(raw[cursor] - 0x30)
-                    cursor += 1
-                    digits += 1
-                }
-                guard digits > 0, cursor < raw.count, raw[cursor] == 0x20 else { return false }
-                cursor += 1
-                let nameStart = cursor
-                while cursor < raw.count, raw[cursor] != 0x0A { cursor += 1 }
-                guard cursor < raw.count, cursor > nameStart else { return false }
-                let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<cursor])
-                guard AppendBatch.isStreamName(name) else { return false }
-                streams[String(decoding: name, as: UTF8.self)] = version
-                cursor += 1
-            }
-            return true
-        }
-        return parsed ? streams : nil
     }
 }
 

@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The current version of every stream, as the writer's index holds them.
+///
+/// Loaded from `index/state.txt`, the `<version> <stream>` lines stay as bytes: a stream is
+/// looked up in them (one `memmem`) and changes go to a small dictionary, until something needs
+/// every stream (saving the index, counting them) or lookups become many. A single append to a
+/// ledger of 20,000 streams then reads one line instead of building 20,000 strings. The loader
+/// has checked the lines against the SHA-256 the file's header gives for them.
+struct StreamVersions {
+    /// Every stream once materialised; before that, only the streams looked up or changed.
+    private var table: [String: UInt64] = [:]
+    /// The unparsed lines, each `<version> <stream>\n` (nil once materialised); a slice of the
+    /// file's bytes, not a copy.
+    private var lines: ArraySlice<UInt8>?
+    private var lineCount = 0
+    /// Look-ups in `lines` so far; past `lookupLimit` the lines are parsed once instead.
+    private var lookups = 0
+    private static let lookupLimit = 8
+
+    /// No streams.
+    init() {}
+
+    /// Streams from `state.txt` lines, left unparsed; nil unless they have the expected shape
+    /// (`count` lines, each ending in a newline).
+    init?(lines: ArraySlice<UInt8>, count: Int) {
+        guard lines.isEmpty || lines.last == 0x0A else { return nil }
+        let newlines = lines.withUnsafeBytes { raw -> Int in
+            var found = 0
+            var cursor = 0
+            while cursor < raw.count, let hit = memchr(raw.baseAddress! + cursor, 0x0A, raw.count - cursor) {
+                found += 1
+                cursor = raw.baseAddress!.distance(to: UnsafeRawPointer(hit)) + 1
+            }
+            return found
+        }
+        guard newlines == count else { return nil }
+        self.lines = count > 0 ? lines : nil
+        lineCount = count
+    }
+
+    /// A stream's version, nil when the stream has no events yet; set to record a new version.
+    subscript(name: String) -> UInt64? {
+        mutating get {
+            if let version = table[name] { return version }
+            guard let lines else { return nil }
+            lookups += 1
+            if lookups > Self.lookupLimit {
+                materialise()
+                return table[name]
+            }
+            let found = Self.find(name, in: lines)
+            if let found { table[name] = found }
+            return found
+        }
+        set {
+            precondition(newValue != nil, "a stream's version is never removed")
+            table[name] = newValue
+        }
+    }
+
+    /// Number of streams.
+    var count: Int {
+        guard let lines else { return table.count }
+        return lineCount + table.keys.count(where: { Self.find($0, in: lines) == nil })
+    }
+
+    /// Every stream and its version (parses the lines when still unparsed).
+    mutating func all() -> [String: UInt64] {
+        materialise()
+        return table
+    }
+
+    /// Parses the unparsed lines into `table`, keeping the versions already recorded there.
+    private mutating func materialise() {
+        guard let pending = lines else { return }
+        lines = nil
+        var merged = Self.parse(pending)
+        merged.reserveCapacity(merged.count + table.count)
+        for (name, version) in table { merged[name] = version }
+        table = merged
+    }
+
+    /// Parses `<version> <stream>` lines; nil on anything else.
+    static func parse(_ bytes: some Collection<UInt8>) -> [String: UInt64] {
+        var streams: [String: UInt64] = [:]
+        _ = bytes.withContiguousStorageIfAvailable { raw in
+            var cursor = 0
+            while cursor < raw.count {
+                var version: UInt64 = 0
+                while cursor < raw.count, raw[cursor] >= 0x30, raw[cursor] <= 0x39 {
+                    version = version &* 10 &+ UInt64(raw[cursor] - 0x30)
+                    cursor += 1
+                }
+                cursor += 1
+                let nameStart = cursor
+                while cursor < raw.count, raw[cursor] != 0x0A { cursor += 1 }
+                streams[String(decoding: UnsafeBufferPointer(rebasing: raw[nameStart..<cursor]), as: UTF8.self)] = version
+                cursor += 1
+            }
+        }
+        return streams
+    }
+
+    /// Checks the syntax of `<version> <stream>` lines (for files without a checksum).
+    static func isWellFormed(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var cursor = 0
+            while cursor < raw.count {
+                var digits = 0
+                while cursor < raw.count, raw[cursor] >= 0x30, raw[cursor] <= 0x39, digits < 19 {
+                    cursor += 1
+                    digits += 1
+                }
+                guard digits > 0, cursor < raw.count, raw[cursor] == 0x20 else { return false }
+                cursor += 1
+                let nameStart = cursor
+                while cursor < raw.count, raw[cursor] != 0x0A { cursor += 1 }
+                guard cursor < raw.count, cursor > nameStart,
+                    AppendBatch.isStreamName(UnsafeRawBufferPointer(rebasing: raw[nameStart..<cursor]))
+                else { return false }
+                cursor += 1
+            }
+            return true
+        }
+    }
+
+    /// The version on the line that ends in ` <name>\n` (a stream name holds no space or
+    /// newline, so the only such line is the stream's own): each line's one space is found with
+    /// `memchr` and what follows it compared with `memcmp`.
+    private static func find(_ name: String, in lines: ArraySlice<UInt8>) -> UInt64? {
+        var needle = Array(name.utf8)
+        needle.append(0x0A)
+        return lines.withUnsafeBytes { raw -> UInt64? in
+            needle.withUnsafeBytes { wanted -> UInt64? in
+                let base = raw.baseAddress!
+                var lineStart = 0
+                while lineStart < raw.count {
+                    guard let hit = memchr(base + lineStart, 0x20, raw.count - lineStart) else { return nil }
+                    let space = base.distance(to: UnsafeRawPointer(hit))
+                    let rest = raw.count - space - 1
+                    if rest >= wanted.count && memcmp(base + space + 1, wanted.baseAddress!, wanted.count) == 0 {
+                        var version: UInt64 = 0
+                        for index in lineStart..<space {
+                            let digit = raw[index]
+                            guard digit >= 0x30, digit <= 0x39 else { return nil }
+                            version = version &* 10 &+ UInt64(digit - 0x30)
+                        }
+                        return space > lineStart ? version : nil
+                    }
+                    guard let end = memchr(base + space, 0x0A, raw.count - space) else { return nil }
+                    lineStart = base.distance(to: UnsafeRawPointer(end)) + 1
+                }
+                return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import ParleyTestSupport
+import Testing
+
+@testable import LedgerStore
+
+/// The writer's stream table read lazily from `state.txt` lines gives what parsing them all gives.
+@Suite struct StreamVersionsTests {
+    static func lines(_ streams: [(String, UInt64)]) -> [UInt8] {
+        Array(streams.map { "\($0.1) \($0.0)\n" }.joined().utf8)
+    }
+
+    static let sample: [(String, UInt64)] = [
+        ("party/zil", 3), ("party/zi", 12), ("negotiation/zil-faw-assembly", 907), ("party/faw", 1),
+        ("plan/zil", 40), ("party/l", 7), ("x/zil", 5),
+    ]
+
+    @Test func lookupsFindEachStreamAndNoOther() throws {
+        let bytes = Self.lines(Self.sample)
+        var versions = try #require(StreamVersions(lines: bytes[...], count: Self.sample.count))
+        for (name, version) in Self.sample { #expect(versions[name] == version, "\(name)") }
+        // Names that are prefixes, suffixes or parts of others are not found by accident.
+        for missing in ["party/z", "zil", "party/zil-faw", "l", "/zil", "arty/zil", "party/zill", "7 party/l"] {
+            #expect(versions[missing] == nil, "\(missing)")
+        }
+        #expect(versions.count == Self.sample.count)
+    }
+
+    @Test func changesWinOverTheLinesAndSurviveMaterialising() throws {
+        let bytes = Self.lines(Self.sample)
+        var versions = try #require(StreamVersions(lines: bytes[...], count: Self.sample.count))
+        versions["party/zil"] = 4
+        versions["party/new"] = 1
+        #expect(versions["party/zil"] == 4)
+        #expect(versions.count == Self.sample.count + 1)
+        var expected = Dictionary(uniqueKeysWithValues: Self.sample)
+        expected["party/zil"] = 4
+        expected["party/new"] = 1
+        #expect(versions.all() == expected)
+        #expect(versions["party/zi"] == 12)
+    }
+
+    /// Past a few look-ups the lines are parsed once; answers do not change.
+    @Test func manyLookupsGiveTheSameAnswers() throws {
+        let many = (0..<500).map { ("party/p\($0)", UInt64($0 * 3 + 1)) }
+        let bytes = Self.lines(many)
+        var versions = try #require(StreamVersions(lines: bytes[...], count: many.count))
+        for (name, version) in many.shuffled() { #expect(versions[name] == version) }
+        #expect(versions["party/p500"] == nil)
+        #expect(versions.count == 500)
+    }
+
+    @Test func linesOfTheWrongShapeAreRefused() {
+        let bytes = Self.lines(Self.sample)
+        #expect(StreamVersions(lines: bytes[...], count: Self.sample.count + 1) == nil)
+        #expect(StreamVersions(lines: bytes.dropLast(), count: Self.sample.count) == nil)
+        #expect(StreamVersions.isWellFormed(bytes[...]))
+        #expect(!StreamVersions.isWellFormed(Array("3 party/zil\nx party/faw\n".utf8)[...]))
+        #expect(!StreamVersions.isWellFormed(Array("3 party zil\n".utf8)[...]))
+    }
+
+    /// A stream line edited in place (still well formed) no longer matches the header's SHA-256:
+    /// the writer rebuilds the index instead of trusting the edited version.
+    @Test func anEditedStreamLineIsCaught() throws {
+        try TemporaryDirectory.with { dir in
+            let path = dir + "/l"
+            _ = try LedgerSetup.create(at: path, origin: nil)
+            try LedgerFixture.commit(path, count: 5, stream: "party/a")
+            let state = path + "/index/state.txt"
+            let text = try String(contentsOfFile: state, encoding: .utf8)
+            #expect(text.contains("\n5 party/a\n"))
+            try text.replacingOccurrences(of: "\n5 party/a\n", with: "\n2 party/a\n").write(
+                toFile: state, atomically: true, encoding: .utf8)
+            let writer = try LedgerWriter(path: path)
+            #expect(writer.version(of: "party/a") == 5)
+            #expect(writer.recoveryNotes.contains { $0.contains("rebuilt") })
+        }
+    }
+}
