@@ -27,6 +27,7 @@ final class PatternDFA: @unchecked Sendable {
     private let accepting: UnsafeMutableBufferPointer<Bool>
     /// The NFA, when it is simulated instead of determinised.
     private let simulated: (nfa: NFA, start: Int, accept: Int)?
+    private let simulates: Bool
 
     /// Compiles `pattern`, or returns nil when it uses anything outside the subset.
     ///
@@ -46,12 +47,14 @@ final class PatternDFA: @unchecked Sendable {
         guard let fragment = nfa.build(parsed.node) else { return nil }
         guard determinise else {
             simulated = (nfa, fragment.start, fragment.end)
+            simulates = true
             transitions = .allocate(capacity: 0)
             accepting = .allocate(capacity: 0)
             return
         }
         guard let (transitions, accepting) = nfa.determinise(start: fragment.start, accept: fragment.end) else { return nil }
         simulated = nil
+        simulates = false
         self.transitions = .allocate(capacity: transitions.count)
         _ = self.transitions.initialize(from: transitions)
         self.accepting = .allocate(capacity: accepting.count)
@@ -64,7 +67,7 @@ final class PatternDFA: @unchecked Sendable {
     }
 
     /// Whether the automaton is simulated rather than determinised (for tests).
-    var isSimulated: Bool { simulated != nil }
+    var isSimulated: Bool { simulates }
 
     /// Whether the pattern matches `text`.
     ///
@@ -84,7 +87,8 @@ final class PatternDFA: @unchecked Sendable {
     }
 
     private func run(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let simulated { return simulated.nfa.accepts(bytes, start: simulated.start, accept: simulated.accept) }
+        // A flag, not `if let`: binding the optional would retain the NFA's arrays on every match.
+        if simulates { return simulated!.nfa.accepts(bytes, start: simulated!.start, accept: simulated!.accept) }
         let table = transitions
         var state = 0
         var index = 0
