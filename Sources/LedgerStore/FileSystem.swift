@@ -51,7 +51,6 @@ package enum FileSystem {
         return try readAll(fd, path: path)
     }
 
-    /// Reads `fd` from its current position to the end.
     /// Reads a file from `offset` to its end into an array as long as the file, so that offsets
     /// in it stay file offsets: the bytes before `offset` are not read, and must not be looked at
     /// (a writer catching up with a few commits at the end of a 64 MiB segment reads only those).
@@ -97,6 +96,7 @@ package enum FileSystem {
         return out
     }
 
+    /// Reads `fd` from its current position to the end.
     package static func readAll(_ fd: Int32, path: String) throws -> [UInt8] {
         var info = stat()
         fstat(fd, &info)

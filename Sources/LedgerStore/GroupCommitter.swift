@@ -1,11 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Group commit for in-process writers: many concurrent tasks submit events, one thread turns
 /// whatever is waiting into a single commit, and every task gets its own result (or its own
 /// error: one caller's invalid event never fails the others) once that commit is durable.
@@ -64,7 +58,8 @@ public final class GroupCommitter: @unchecked Sendable {
         self.performSync = performSync
         // Commits are durable on their own; the derived index is saved every 64 commits and on close.
         writer.indexSaveInterval = 64
-        // The threads end (and are joined by `close()`) before `self` can go away.
+        // The threads hold the committer unowned: its owner calls `close()`, which joins them,
+        // before letting it go (as before, when they captured it `[unowned self]`).
         let unowned = Unowned(self)
         thread = SpawnedThread { unowned.value.loop() }
         syncThread = SpawnedThread { unowned.value.syncLoop() }
@@ -224,8 +219,8 @@ public final class GroupCommitter: @unchecked Sendable {
     }
 }
 
-/// The committer as its threads see it: they never outlive it (`close()` joins them), so they
-/// hold it unowned, and it is released only by its owner.
+/// The committer as its threads see it: unowned, so that only its owner keeps it alive; the
+/// owner's `close()` joins the threads before the committer goes away.
 private struct Unowned: @unchecked Sendable {
     unowned let value: GroupCommitter
     init(_ value: GroupCommitter) { self.value = value }

@@ -28,7 +28,7 @@ final class PatternMatcher: Sendable {
         }
         automaton = nil
         do {
-            let expression = try Regex(Self.icuPattern(pattern)).matchingSemantics(.unicodeScalar)
+            let expression = try Regex(Self.endAnchoredPattern(pattern)).matchingSemantics(.unicodeScalar)
             self.expression = RegularExpressionBox(expression: expression)
         } catch {
             throw Invalid(message: "pattern \(pattern) does not compile: \(error)")
@@ -65,7 +65,7 @@ final class PatternMatcher: Sendable {
     /// ICU's and the standard library's `$` also match before a final line terminator; ECMA-262's
     /// does not. Rewrites every
     /// unescaped `$` outside a character class as `\z` (the very end of the input).
-    static func icuPattern(_ pattern: String) -> String {
+    static func endAnchoredPattern(_ pattern: String) -> String {
         var out = ""
         var escaped = false
         var inClass = false
