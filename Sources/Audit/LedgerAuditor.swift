@@ -157,7 +157,8 @@ public struct LedgerAuditor {
     }()
 
     private static func spawn(_ body: @escaping @Sendable () -> Void) {
-        _ = SpawnedThread(stackSize: 8 << 20, body)
+        // The stages wait on each other through a bounded queue, so none can run on the caller.
+        precondition(SpawnedThread(stackSize: 8 << 20, body) != nil, "audit: cannot start a pipeline thread")
     }
 
     /// Checks `ledger.json`; returns the origin when it can be read.

@@ -430,7 +430,7 @@ public final class AppendBatch {
             chunk.append(literal: #","id":""#)
             id.append(to: &chunk)
             chunk.append(literal: #"","meta":"#)
-            if let meta { chunk.append(contentsOf: field(meta)) } else { chunk.append(literal: "{}") }
+            if let meta { chunk.append(contentsOf: field(meta)) } else { chunk.append(contentsOf: Self.emptyObject) }
             chunk.append(literal: #","recorded_at":""#)
             chunk.append(contentsOf: recordedAt)
             chunk.append(literal: #"","schema":"#)

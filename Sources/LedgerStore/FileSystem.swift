@@ -62,17 +62,15 @@ package enum FileSystem {
         guard fstat(fd, &info) == 0 else { throw LedgerError(.io, "cannot stat \(path): \(errorText())") }
         let size = Int(info.st_size)
         guard offset > 0, offset <= size else { return try readAll(fd, path: path) }
-        var failure: LedgerError?
+        var failure: Error?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var done = offset
-            while done < size {
-                let got = pread(fd, buffer.baseAddress! + done, size - done, off_t(done))
-                if got < 0 && errno == EINTR { continue }
-                if got < 0 { failure = LedgerError(.io, "cannot read \(path): \(errorText())") }
-                if got <= 0 { break }
-                done += got
+            do {
+                initialized =
+                    try offset + readFully(fd, into: buffer.baseAddress! + offset, count: size - offset, at: offset, path: path)
+            } catch {
+                failure = error
+                initialized = 0
             }
-            initialized = done
         }
         if let failure { throw failure }
         return bytes
@@ -83,17 +81,31 @@ package enum FileSystem {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw LedgerError(.notFound, "cannot open \(path): \(errorText())") }
         defer { close(fd) }
+        guard count > 0 else { return [] }
         var out = [UInt8](repeating: 0, count: count)
+        let done = try out.withUnsafeMutableBytes {
+            try readFully(fd, into: $0.baseAddress!, count: count, at: offset, path: path)
+        }
+        out.removeLast(count - done)
+        return out
+    }
+
+    /// `pread`s `count` bytes at `offset` into `target`, retrying short reads; fewer only at the
+    /// end of the file.
+    ///
+    /// - Returns: The number of bytes read.
+    private static func readFully(
+        _ fd: Int32, into target: UnsafeMutableRawPointer, count: Int, at offset: Int, path: String
+    ) throws -> Int {
         var done = 0
         while done < count {
-            let got = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            let got = pread(fd, target + done, count - done, off_t(offset + done))
             if got < 0 && errno == EINTR { continue }
             guard got >= 0 else { throw LedgerError(.io, "cannot read \(path): \(errorText())") }
             if got == 0 { break }
             done += got
         }
-        out.removeLast(count - done)
-        return out
+        return done
     }
 
     /// Reads `fd` from its current position to the end.

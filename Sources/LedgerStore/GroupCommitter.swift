@@ -63,6 +63,7 @@ public final class GroupCommitter: @unchecked Sendable {
         let unowned = Unowned(self)
         thread = SpawnedThread { unowned.value.loop() }
         syncThread = SpawnedThread { unowned.value.syncLoop() }
+        precondition(thread != nil && syncThread != nil, "GroupCommitter: cannot start its threads")
     }
 
     /// Appends one event (a JSON object as for `append --file`) and waits until it is durable.

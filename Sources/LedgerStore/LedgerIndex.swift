@@ -82,15 +82,17 @@ struct LedgerIndex {
         index.frontier = frontier
         index.lastRecordedAt = Timestamp(microseconds: recorded)
         // The lines are checked against the header's SHA-256 and read lazily; a file written
-        // before the checksum existed is checked line by line.
+        // before the checksum existed is parsed and checked line by line.
         let lines = bytes[(headerEnd + 1)...]
         if let digest = value["streams_sha256"]?.stringValue {
-            guard lines.withUnsafeBytes({ ContentHash.sha256($0) }).hexString == digest else { return nil }
-        } else if !StreamVersions.isWellFormed(lines) {
-            return nil
+            guard lines.withUnsafeBytes({ ContentHash.sha256($0) }).hexString == digest,
+                let streams = StreamVersions(lines: lines, count: Int(streamCount))
+            else { return nil }
+            index.streams = streams
+        } else {
+            guard let table = StreamVersions.parse(lines), table.count == streamCount else { return nil }
+            index.streams = StreamVersions(parsed: table)
         }
-        guard let streams = StreamVersions(lines: lines, count: Int(streamCount)) else { return nil }
-        index.streams = streams
         index.segment = value["segment"]?.stringValue
         index.committedEnd = Int(end)
         index.markerStart = Int(markerStart)

@@ -5,18 +5,20 @@
 #endif
 
 /// A thread running one body to its end, which the owner can `join` (pthreads; see
-/// `ConditionLock` for why not Foundation's `Thread`).
+/// `ConditionLock` for why not Foundation's `Thread`). `WorkerThread`, group commit and the
+/// audit pipeline start their threads with it.
 package final class SpawnedThread: @unchecked Sendable {
     // Set once by `init`, read by `join()` on the owner's thread only.
     private var thread: pthread_t?
     private var joined = false
 
-    /// Starts `body` on a new thread; if no thread can be made, runs it on the caller.
+    /// Starts `body` on a new thread; nil, with `body` not run, when no thread can be made
+    /// (each caller decides what then: run the work itself, or give up).
     ///
     /// - Parameters:
     ///   - stackSize: The thread's stack, in bytes (nil: the system default).
     ///   - body: What the thread runs.
-    package init(stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void) {
+    package init?(stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void) {
         final class Box {
             let body: @Sendable () -> Void
             init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -38,11 +40,11 @@ package final class SpawnedThread: @unchecked Sendable {
                 return nil
             }, context)
         pthread_attr_destroy(&attributes)
-        if created == 0 {
-            thread = made
-        } else {
-            Unmanaged<Box>.fromOpaque(context).takeRetainedValue().body()
+        guard created == 0 else {
+            Unmanaged<Box>.fromOpaque(context).release()
+            return nil
         }
+        thread = made
     }
 
     /// Waits until the body has returned (at most once; later calls return at once).

@@ -7,8 +7,8 @@
 /// The current version of every stream, as the writer's index holds them.
 ///
 /// Loaded from `index/state.txt`, the `<version> <stream>` lines stay as bytes: a stream is
-/// looked up in them (one `memmem`) and changes go to a small dictionary, until something needs
-/// every stream (saving the index, counting them) or lookups become many. A single append to a
+/// looked up in them (a scan from space to space) and changes go to a small dictionary, until
+/// something needs every stream (saving the index) or look-ups become many. A single append to a
 /// ledger of 20,000 streams then reads one line instead of building 20,000 strings. The loader
 /// has checked the lines against the SHA-256 the file's header gives for them.
 struct StreamVersions {
@@ -24,6 +24,11 @@ struct StreamVersions {
 
     /// No streams.
     init() {}
+
+    /// The streams of `table`, already parsed.
+    init(parsed table: [String: UInt64]) {
+        self.table = table
+    }
 
     /// Streams from `state.txt` lines, left unparsed; nil unless they have the expected shape
     /// (`count` lines, each ending in a newline).
@@ -79,40 +84,25 @@ struct StreamVersions {
     private mutating func materialise() {
         guard let pending = lines else { return }
         lines = nil
-        var merged = Self.parse(pending)
+        // The lines matched the SHA-256 the writer stored beside them: they are its own output.
+        guard var merged = Self.parse(pending) else {
+            preconditionFailure("index/state.txt: stream lines that match their SHA-256 do not parse")
+        }
         merged.reserveCapacity(merged.count + table.count)
         for (name, version) in table { merged[name] = version }
         table = merged
     }
 
-    /// Parses `<version> <stream>` lines; nil on anything else.
-    static func parse(_ bytes: some Collection<UInt8>) -> [String: UInt64] {
+    /// Parses `<version> <stream>` lines; nil on anything else (a torn or foreign file).
+    static func parse(_ bytes: ArraySlice<UInt8>) -> [String: UInt64]? {
         var streams: [String: UInt64] = [:]
-        _ = bytes.withContiguousStorageIfAvailable { raw in
+        let parsed: Bool = bytes.withUnsafeBytes { raw in
             var cursor = 0
             while cursor < raw.count {
                 var version: UInt64 = 0
-                while cursor < raw.count, raw[cursor] >= 0x30, raw[cursor] <= 0x39 {
-                    version = version &* 10 &+ UInt64(raw[cursor] - 0x30)
-                    cursor += 1
-                }
-                cursor += 1
-                let nameStart = cursor
-                while cursor < raw.count, raw[cursor] != 0x0A { cursor += 1 }
-                streams[String(decoding: UnsafeBufferPointer(rebasing: raw[nameStart..<cursor]), as: UTF8.self)] = version
-                cursor += 1
-            }
-        }
-        return streams
-    }
-
-    /// Checks the syntax of `<version> <stream>` lines (for files without a checksum).
-    static func isWellFormed(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var cursor = 0
-            while cursor < raw.count {
                 var digits = 0
                 while cursor < raw.count, raw[cursor] >= 0x30, raw[cursor] <= 0x39, digits < 19 {
+                    version = version * 10 + UInt64(raw[cursor] - 0x30)
                     cursor += 1
                     digits += 1
                 }
@@ -120,13 +110,15 @@ struct StreamVersions {
                 cursor += 1
                 let nameStart = cursor
                 while cursor < raw.count, raw[cursor] != 0x0A { cursor += 1 }
-                guard cursor < raw.count, cursor > nameStart,
-                    AppendBatch.isStreamName(UnsafeRawBufferPointer(rebasing: raw[nameStart..<cursor]))
-                else { return false }
+                guard cursor < raw.count, cursor > nameStart else { return false }
+                let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<cursor])
+                guard AppendBatch.isStreamName(name) else { return false }
+                streams[String(decoding: name, as: UTF8.self)] = version
                 cursor += 1
             }
             return true
         }
+        return parsed ? streams : nil
     }
 
     /// The version on the line that ends in ` <name>\n` (a stream name holds no space or

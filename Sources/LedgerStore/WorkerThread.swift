@@ -1,11 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A thread of its own that runs one job at a time, handed over with `run` and awaited with `wait`.
 ///
 /// Bulk appends validate on two of these while the calling thread assembles records: dedicated
@@ -19,25 +13,14 @@ package final class WorkerThread: @unchecked Sendable {
     // the semaphores order every access.
     private var job: (() -> Void)?
     private var stopping = false
+    /// The thread (it holds the worker until `stop()` ends its loop); nil when none could be made.
+    private var thread: SpawnedThread?
 
     /// Starts the thread (it sleeps until the first job).
     package init() {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let created = pthread_create(
-            &thread, nil,
-            { raw in
-                let worker = Unmanaged<WorkerThread>.fromOpaque(raw!).takeRetainedValue()
-                worker.loop()
-                return nil
-            }, context)
-        if created == 0 {
-            pthread_detach(thread)
-        } else {
-            // No thread: jobs run on the caller (correct, only slower).
-            Unmanaged<WorkerThread>.fromOpaque(context).release()
-            stopping = true
-        }
+        thread = SpawnedThread { [self] in loop() }
+        // No thread: jobs run on the caller (correct, only slower).
+        if thread == nil { stopping = true }
     }
 
     private func loop() {

@@ -54,9 +54,9 @@ import Testing
         let bytes = Self.lines(Self.sample)
         #expect(StreamVersions(lines: bytes[...], count: Self.sample.count + 1) == nil)
         #expect(StreamVersions(lines: bytes.dropLast(), count: Self.sample.count) == nil)
-        #expect(StreamVersions.isWellFormed(bytes[...]))
-        #expect(!StreamVersions.isWellFormed(Array("3 party/zil\nx party/faw\n".utf8)[...]))
-        #expect(!StreamVersions.isWellFormed(Array("3 party zil\n".utf8)[...]))
+        #expect(StreamVersions.parse(bytes[...]) == Dictionary(uniqueKeysWithValues: Self.sample))
+        #expect(StreamVersions.parse(Array("3 party/zil\nx party/faw\n".utf8)[...]) == nil)
+        #expect(StreamVersions.parse(Array("3 party zil\n".utf8)[...]) == nil)
     }
 
     /// A stream line edited in place (still well formed) no longer matches the header's SHA-256:
