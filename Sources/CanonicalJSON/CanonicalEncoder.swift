@@ -2,8 +2,11 @@
 /// not accept (fractions, exponents, integers beyond 2^53, duplicate keys, invalid UTF-8,
 /// lone surrogates) with the path of the offending field.
 ///
-/// Reuse one encoder for many documents: its buffers keep their capacity, so the hot path of a
-/// bulk append allocates nothing per line.
+/// The canonical form of a document is never longer than its text (whitespace goes, escapes
+/// only shrink or stay, `-0` becomes `0`), so the output is written through a pointer into a
+/// buffer of the input's size: no capacity checks per byte. Member names without escapes are
+/// compared where they sit in the output; only escaped names are decoded aside. Reuse one
+/// encoder for many documents: its work buffers keep their capacity.
 public struct CanonicalEncoder {
     /// One member of the top-level object of the last document encoded.
     public struct Member: Sendable {
@@ -13,16 +16,22 @@ public struct CanonicalEncoder {
         public var value: Range<Int>
     }
 
+    /// A member of an object being encoded: `"key":value` at `spanStart..<spanEnd` of the output.
     private struct PendingMember {
         var spanStart: Int
         var valueStart: Int
         var spanEnd: Int
-        var keyStart: Int
-        var keyEnd: Int
+        /// The decoded key in `keyBytes` when it had escapes; otherwise `escapedKeyStart` is -1
+        /// and the key is the output's bytes between the quotes.
+        var escapedKeyStart: Int
+        var escapedKeyEnd: Int
+        /// The key's first eight bytes, big-endian, zero-padded, when they are ASCII and the key
+        /// had no escapes (see `compareKeys`); 0 otherwise.
+        var prefix: UInt64
     }
 
     private enum PathComponent {
-        case key(Int, Int)
+        case key(String)
         case index(Int)
     }
 
@@ -40,6 +49,11 @@ public struct CanonicalEncoder {
     private var scratch: [UInt8] = []
     private var sortedMembers: [PendingMember] = []
     private var decoded: [UInt8] = []
+    private var spareKeyBytes: [UInt8] = []
+    /// The output being written (valid only during `encode`) and how much of it is written.
+    private var out: UnsafeMutablePointer<UInt8>?
+    private var written = 0
+    private var capacity = 0
 
     /// Creates an encoder.
     public init() {}
@@ -49,21 +63,34 @@ public struct CanonicalEncoder {
     /// - Parameter input: The JSON text (UTF-8).
     /// - Throws: `JSONInputError` naming the field (dotted path) and the problem.
     public mutating func encode(_ input: UnsafeRawBufferPointer) throws(JSONInputError) {
-        output.removeAll(keepingCapacity: true)
         keyBytes.removeAll(keepingCapacity: true)
         topLevel.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
         path.removeAll(keepingCapacity: true)
-        var lexer = JSONLexer(input)
-        do throws(JSONLexer.Failure) {
-            lexer.skipWhitespace()
-            try value(&lexer, depth: 0)
-            lexer.skipWhitespace()
-            if !lexer.atEnd {
-                throw JSONLexer.Failure(message: "unexpected \(lexer.found) after the JSON value", offset: lexer.position)
+        var failure: JSONLexer.Failure?
+        capacity = max(input.count, 1)
+        output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            out = buffer.baseAddress
+            written = 0
+            defer {
+                initialized = written
+                out = nil
             }
-        } catch {
-            throw JSONInputError(path: pathString(), message: error.message, offset: error.offset)
+            var lexer = JSONLexer(input)
+            do throws(JSONLexer.Failure) {
+                lexer.skipWhitespace()
+                try value(&lexer, depth: 0)
+                lexer.skipWhitespace()
+                if !lexer.atEnd {
+                    throw JSONLexer.Failure(message: "unexpected \(lexer.found) after the JSON value", offset: lexer.position)
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure {
+            output.removeAll()
+            throw JSONInputError(path: pathString(), message: failure.message, offset: failure.offset)
         }
     }
 
@@ -109,9 +136,9 @@ public struct CanonicalEncoder {
         var text = ""
         for component in path.reversed() {
             switch component {
-            case .key(let start, let end):
+            case .key(let name):
                 if !text.isEmpty { text += "." }
-                text += String(decoding: keyBytes[start..<end], as: UTF8.self)
+                text += name
             case .index(let index):
                 text += "[\(index)]"
             }
@@ -119,37 +146,57 @@ public struct CanonicalEncoder {
         return text
     }
 
+    // MARK: - Writing
+
+    // Every write copies or shrinks bytes already read, so `written` never passes the input's
+    // size, the output's capacity (debug builds check it).
+    @inline(__always)
+    private mutating func write(_ byte: UInt8) {
+        assert(written < capacity)
+        out.unsafelyUnwrapped[written] = byte
+        written += 1
+    }
+
+    @inline(__always)
+    private mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        assert(written + bytes.count <= capacity)
+        (out.unsafelyUnwrapped + written).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        written += bytes.count
+    }
+
+    // MARK: - Values
+
     private mutating func value(_ lexer: inout JSONLexer, depth: Int) throws(JSONLexer.Failure) {
         guard !lexer.atEnd else { throw JSONLexer.Failure(message: "missing value", offset: lexer.position) }
         switch lexer.current {
         case UInt8(ascii: "{"): try object(&lexer, depth: depth)
-        case UInt8(ascii: "["): try array(&lexer, depth: depth)
         case UInt8(ascii: "\""): try string(&lexer)
+        case UInt8(ascii: "["): try array(&lexer, depth: depth)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let (number, raw) = try lexer.scanInteger()
             if number == 0 {
-                output.append(UInt8(ascii: "0"))
+                write(UInt8(ascii: "0"))
             } else {
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: lexer.input[raw]))
+                write(UnsafeRawBufferPointer(rebasing: lexer.input[raw]))
             }
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-            switch try lexer.scanLiteral() {
-            case .bool(true): output.append(contentsOf: [0x74, 0x72, 0x75, 0x65])
-            case .bool(false): output.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
-            default: output.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-            }
+            let start = lexer.position
+            _ = try lexer.scanLiteral()
+            // The literal's own text is its canonical form.
+            write(UnsafeRawBufferPointer(rebasing: lexer.input[start..<lexer.position]))
         default:
             throw JSONLexer.Failure(message: "unexpected \(lexer.found)", offset: lexer.position)
         }
     }
 
     private mutating func string(_ lexer: inout JSONLexer) throws(JSONLexer.Failure) {
-        decoded.removeAll(keepingCapacity: true)
+        if !decoded.isEmpty { decoded.removeAll(keepingCapacity: true) }
         let (raw, escaped) = try lexer.scanString(decoded: &decoded)
         if escaped {
-            decoded.withUnsafeBytes { JSONLexer.appendCanonicalString($0, to: &output) }
+            written = decoded.withUnsafeBytes { JSONLexer.writeCanonicalString($0, to: out.unsafelyUnwrapped, at: written) }
         } else {
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: lexer.input[(raw.lowerBound - 1)..<(raw.upperBound + 1)]))
+            write(UnsafeRawBufferPointer(rebasing: lexer.input[(raw.lowerBound - 1)..<(raw.upperBound + 1)]))
         }
     }
 
@@ -158,11 +205,11 @@ public struct CanonicalEncoder {
             throw JSONLexer.Failure(message: "nested deeper than \(JSONLimits.maxDepth) levels", offset: lexer.position)
         }
         lexer.position += 1
-        output.append(UInt8(ascii: "["))
+        write(UInt8(ascii: "["))
         lexer.skipWhitespace()
         if !lexer.atEnd && lexer.current == UInt8(ascii: "]") {
             lexer.position += 1
-            output.append(UInt8(ascii: "]"))
+            write(UInt8(ascii: "]"))
             return
         }
         var index = 0
@@ -178,7 +225,7 @@ public struct CanonicalEncoder {
             guard !lexer.atEnd else { throw JSONLexer.Failure(message: "unterminated array", offset: lexer.position) }
             if lexer.current == UInt8(ascii: ",") {
                 lexer.position += 1
-                output.append(UInt8(ascii: ","))
+                write(UInt8(ascii: ","))
                 index += 1
                 continue
             }
@@ -186,7 +233,7 @@ public struct CanonicalEncoder {
                 throw JSONLexer.Failure(message: "expected ',' or ']' but found \(lexer.found)", offset: lexer.position)
             }
             lexer.position += 1
-            output.append(UInt8(ascii: "]"))
+            write(UInt8(ascii: "]"))
             return
         }
     }
@@ -196,14 +243,14 @@ public struct CanonicalEncoder {
             throw JSONLexer.Failure(message: "nested deeper than \(JSONLimits.maxDepth) levels", offset: lexer.position)
         }
         lexer.position += 1
-        let objectStart = output.count
-        output.append(UInt8(ascii: "{"))
+        let objectStart = written
+        write(UInt8(ascii: "{"))
         let pendingBase = pending.count
         let keyBase = keyBytes.count
         lexer.skipWhitespace()
         if !lexer.atEnd && lexer.current == UInt8(ascii: "}") {
             lexer.position += 1
-            output.append(UInt8(ascii: "}"))
+            write(UInt8(ascii: "}"))
             return
         }
         while true {
@@ -211,44 +258,46 @@ public struct CanonicalEncoder {
             guard !lexer.atEnd, lexer.current == UInt8(ascii: "\"") else {
                 throw JSONLexer.Failure(message: "expected a member name but found \(lexer.found)", offset: lexer.position)
             }
-            let spanStart = output.count
-            let keyStart = keyBytes.count
+            let spanStart = written
+            let keyMark = keyBytes.count
             let (raw, escaped) = try lexer.scanString(decoded: &keyBytes)
+            let escapedKeyStart = escaped ? keyMark : -1
             if escaped {
-                keyBytes.withUnsafeBytes { all in
-                    JSONLexer.appendCanonicalString(UnsafeRawBufferPointer(rebasing: all[keyStart..<keyBytes.count]), to: &output)
+                written = keyBytes.withUnsafeBytes { all in
+                    JSONLexer.writeCanonicalString(
+                        UnsafeRawBufferPointer(rebasing: all[keyMark...]), to: out.unsafelyUnwrapped, at: written)
                 }
             } else {
                 // Without escapes the raw text (quotes included) is already canonical.
-                let quoted = UnsafeRawBufferPointer(rebasing: lexer.input[(raw.lowerBound - 1)..<(raw.upperBound + 1)])
-                keyBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: quoted[1..<(quoted.count - 1)]))
-                output.append(contentsOf: quoted)
+                write(UnsafeRawBufferPointer(rebasing: lexer.input[(raw.lowerBound - 1)..<(raw.upperBound + 1)]))
             }
-            let keyEnd = keyBytes.count
-            output.append(UInt8(ascii: ":"))
+            let escapedKeyEnd = escaped ? keyBytes.count : -1
             lexer.skipWhitespace()
             guard !lexer.atEnd, lexer.current == UInt8(ascii: ":") else {
-                path.append(.key(keyStart, keyEnd))
+                path.append(.key(keyText(spanStart: spanStart, escapedStart: escapedKeyStart, escapedEnd: escapedKeyEnd)))
                 throw JSONLexer.Failure(message: "expected ':' but found \(lexer.found)", offset: lexer.position)
             }
+            // Written only once read: the output never gets ahead of the input it came from.
+            write(UInt8(ascii: ":"))
             lexer.position += 1
             lexer.skipWhitespace()
-            let valueStart = output.count
+            let valueStart = written
             do throws(JSONLexer.Failure) {
                 try value(&lexer, depth: depth + 1)
             } catch {
-                path.append(.key(keyStart, keyEnd))
+                path.append(.key(keyText(spanStart: spanStart, escapedStart: escapedKeyStart, escapedEnd: escapedKeyEnd)))
                 throw error
             }
             pending.append(
                 PendingMember(
-                    spanStart: spanStart, valueStart: valueStart, spanEnd: output.count, keyStart: keyStart,
-                    keyEnd: keyEnd))
+                    spanStart: spanStart, valueStart: valueStart, spanEnd: written, escapedKeyStart: escapedKeyStart,
+                    escapedKeyEnd: escapedKeyEnd,
+                    prefix: escaped ? 0 : Self.prefix(UnsafeRawBufferPointer(rebasing: lexer.input[raw]))))
             lexer.skipWhitespace()
             guard !lexer.atEnd else { throw JSONLexer.Failure(message: "unterminated object", offset: lexer.position) }
             if lexer.current == UInt8(ascii: ",") {
                 lexer.position += 1
-                output.append(UInt8(ascii: ","))
+                write(UInt8(ascii: ","))
                 continue
             }
             guard lexer.current == UInt8(ascii: "}") else {
@@ -258,79 +307,162 @@ public struct CanonicalEncoder {
             break
         }
         try order(objectStart: objectStart, pendingBase: pendingBase, at: lexer.position)
-        output.append(UInt8(ascii: "}"))
+        write(UInt8(ascii: "}"))
         if depth == 0 {
-            for member in pending[pendingBase...] {
-                topLevel.append(Member(key: member.keyStart..<member.keyEnd, value: member.valueStart..<member.spanEnd))
-            }
+            collectTopLevel()
         } else {
-            keyBytes.removeSubrange(keyBase...)
+            if keyBytes.count > keyBase { keyBytes.removeLast(keyBytes.count - keyBase) }
         }
-        pending.removeSubrange(pendingBase...)
+        // One element at a time: `removeLast(_:)` goes through the general `replaceSubrange`.
+        while pending.count > pendingBase { pending.removeLast() }
+    }
+
+    /// The key of a member being read, for an error's path.
+    private func keyText(spanStart: Int, escapedStart: Int, escapedEnd: Int) -> String {
+        if escapedStart >= 0 { return String(decoding: keyBytes[escapedStart..<escapedEnd], as: UTF8.self) }
+        let key = UnsafeBufferPointer(start: out.unsafelyUnwrapped + spanStart + 1, count: written - spanStart - 1)
+        // The written text is `"key":` up to here (or `"key"` when the colon is missing).
+        let end = key.firstIndex(of: UInt8(ascii: "\"")) ?? key.count
+        return String(decoding: UnsafeBufferPointer(rebasing: key[..<end]), as: UTF8.self)
+    }
+
+    /// Fills `topLevel` and `keyBytes` from the top-level object's ordered members.
+    private mutating func collectTopLevel() {
+        // The names go to the spare buffer, which then swaps places with `keyBytes` (no allocation).
+        var names = spareKeyBytes
+        spareKeyBytes = []
+        names.removeAll(keepingCapacity: true)
+        let base = out.unsafelyUnwrapped
+        for member in pending {
+            let keyStart = names.count
+            if member.escapedKeyStart >= 0 {
+                names.append(contentsOf: keyBytes[member.escapedKeyStart..<member.escapedKeyEnd])
+            } else {
+                names.append(
+                    contentsOf: UnsafeBufferPointer(
+                        start: base + member.spanStart + 1, count: member.valueStart - member.spanStart - 3))
+            }
+            topLevel.append(Member(key: keyStart..<names.count, value: member.valueStart..<member.spanEnd))
+        }
+        spareKeyBytes = keyBytes
+        keyBytes = names
+    }
+
+    // MARK: - Member order
+
+    /// The decoded key of a pending member.
+    @inline(__always)
+    private func withKey<R>(_ member: PendingMember, _ keys: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if member.escapedKeyStart >= 0 {
+            return body(UnsafeRawBufferPointer(rebasing: keys[member.escapedKeyStart..<member.escapedKeyEnd]))
+        }
+        return body(
+            UnsafeRawBufferPointer(
+                start: out.unsafelyUnwrapped + member.spanStart + 1, count: member.valueStart - member.spanStart - 3))
+    }
+
+    /// The sort key of a plain member name: its first eight bytes as a big-endian number, zero
+    /// padded, or 0 (compare in full) when one of them is not ASCII.
+    @inline(__always)
+    private static func prefix(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        var prefix: UInt64 = 0
+        let count = min(key.count, 8)
+        for index in 0..<count {
+            let byte = key[index]
+            if byte >= 0x80 { return 0 }
+            prefix |= UInt64(byte) << (56 - 8 * index)
+        }
+        return prefix
+    }
+
+    /// RFC 8785 order of two members' keys. Different nonzero prefixes settle it: they are
+    /// ASCII, where byte order is UTF-16 order, and names without escapes hold no byte below
+    /// 0x20, so the zero padding sorts a shorter name first as the full comparison would. Equal
+    /// prefixes of names of at most eight bytes mean equal names.
+    @inline(__always)
+    private func compareKeys(_ a: PendingMember, _ b: PendingMember, _ keys: UnsafeRawBufferPointer) -> Int {
+        if a.prefix != 0 && b.prefix != 0 {
+            if a.prefix != b.prefix { return a.prefix < b.prefix ? -1 : 1 }
+            if a.valueStart - a.spanStart <= 11 && b.valueStart - b.spanStart <= 11 { return 0 }
+        }
+        return withKey(a, keys) { left in withKey(b, keys) { right in CanonicalOrder.compare(left, right) } }
     }
 
     /// Puts the members of the object just parsed into canonical order, rejecting duplicates.
     private mutating func order(objectStart: Int, pendingBase: Int, at offset: Int) throws(JSONLexer.Failure) {
         let count = pending.count - pendingBase
         guard count > 1 else { return }
-        var inOrder = true
-        keyBytes.withUnsafeBytes { keys in
-            for index in (pendingBase + 1)..<pending.count {
-                let previous = pending[index - 1]
-                let next = pending[index]
-                let comparison = CanonicalOrder.compare(
-                    UnsafeRawBufferPointer(rebasing: keys[previous.keyStart..<previous.keyEnd]),
-                    UnsafeRawBufferPointer(rebasing: keys[next.keyStart..<next.keyEnd]))
-                if comparison >= 0 {
-                    inOrder = false
-                    break
+        let inOrder = keyBytes.withUnsafeBytes { keys in
+            pending.withUnsafeBufferPointer { all in
+                for index in (pendingBase + 1)..<all.count where compareKeys(all[index - 1], all[index], keys) >= 0 {
+                    return false
                 }
+                return true
             }
         }
         if inOrder { return }
-        sortedMembers.removeAll(keepingCapacity: true)
-        sortedMembers.append(contentsOf: pending[pendingBase...])
         var members = sortedMembers
         sortedMembers = []
         defer { sortedMembers = members }
-        var duplicate: PendingMember?
-        keyBytes.withUnsafeBytes { keys in
-            members.sort { lhs, rhs in
-                CanonicalOrder.compare(
-                    UnsafeRawBufferPointer(rebasing: keys[lhs.keyStart..<lhs.keyEnd]),
-                    UnsafeRawBufferPointer(rebasing: keys[rhs.keyStart..<rhs.keyEnd])) < 0
-            }
-            for index in 1..<members.count {
-                let previous = members[index - 1]
-                let next = members[index]
-                if CanonicalOrder.compare(
-                    UnsafeRawBufferPointer(rebasing: keys[previous.keyStart..<previous.keyEnd]),
-                    UnsafeRawBufferPointer(rebasing: keys[next.keyStart..<next.keyEnd])) == 0
-                {
-                    duplicate = next
-                    break
+        members.removeAll(keepingCapacity: true)
+        members.append(contentsOf: pending[pendingBase...])
+        let duplicate: PendingMember? = keyBytes.withUnsafeBytes { keys in
+            members.withUnsafeMutableBufferPointer { members in
+                guard members.count <= 16 else {
+                    members.sort { compareKeys($0, $1, keys) < 0 }
+                    for index in 1..<members.count where compareKeys(members[index - 1], members[index], keys) == 0 {
+                        return members[index]
+                    }
+                    return nil
                 }
+                // Insertion sort: objects are small, and this stays free of closures. Every
+                // member meets its sorted neighbour, so an equal key shows as a zero.
+                for index in 1..<members.count {
+                    let member = members[index]
+                    var slot = index
+                    while slot > 0 {
+                        let order = compareKeys(member, members[slot - 1], keys)
+                        if order == 0 { return member }
+                        if order > 0 { break }
+                        members[slot] = members[slot - 1]
+                        slot -= 1
+                    }
+                    members[slot] = member
+                }
+                return nil
             }
         }
         if let duplicate {
-            path.append(.key(duplicate.keyStart, duplicate.keyEnd))
+            path.append(
+                .key(
+                    keyText(
+                        spanStart: duplicate.spanStart, escapedStart: duplicate.escapedKeyStart,
+                        escapedEnd: duplicate.escapedKeyEnd)))
             throw JSONLexer.Failure(message: "duplicate key", offset: offset)
         }
         let bodyStart = objectStart + 1
-        scratch.removeAll(keepingCapacity: true)
-        output.withUnsafeBytes { scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[bodyStart...])) }
-        output.removeSubrange(bodyStart...)
-        scratch.withUnsafeBytes { body in
-            for (index, member) in members.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                let newStart = output.count
-                output.append(
-                    contentsOf: UnsafeRawBufferPointer(
-                        rebasing: body[(member.spanStart - bodyStart)..<(member.spanEnd - bodyStart)]))
-                let shift = newStart - member.spanStart
-                pending[pendingBase + index] = PendingMember(
-                    spanStart: newStart, valueStart: member.valueStart + shift, spanEnd: member.spanEnd + shift,
-                    keyStart: member.keyStart, keyEnd: member.keyEnd)
+        let bodyCount = written - bodyStart
+        if scratch.count < bodyCount { scratch = [UInt8](repeating: 0, count: max(bodyCount, 2 * scratch.count)) }
+        let base = out.unsafelyUnwrapped
+        scratch.withUnsafeMutableBufferPointer { body in
+            let saved = body.baseAddress.unsafelyUnwrapped
+            saved.update(from: base + bodyStart, count: bodyCount)
+            pending.withUnsafeMutableBufferPointer { pending in
+                var cursor = bodyStart
+                for index in 0..<members.count {
+                    let member = members[index]
+                    if index > 0 {
+                        base[cursor] = UInt8(ascii: ",")
+                        cursor += 1
+                    }
+                    let length = member.spanEnd - member.spanStart
+                    (base + cursor).update(from: saved + (member.spanStart - bodyStart), count: length)
+                    let shift = cursor - member.spanStart
+                    pending[pendingBase + index] = PendingMember(
+                        spanStart: cursor, valueStart: member.valueStart + shift, spanEnd: member.spanEnd + shift,
+                        escapedKeyStart: member.escapedKeyStart, escapedKeyEnd: member.escapedKeyEnd, prefix: member.prefix)
+                    cursor += length
+                }
             }
         }
     }

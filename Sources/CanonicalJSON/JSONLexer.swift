@@ -47,7 +47,7 @@ package struct JSONLexer {
     package mutating func scanString(decoded: inout [UInt8]) throws(Failure) -> (raw: Range<Int>, escaped: Bool) {
         position += 1
         let start = position
-        var nonASCII = false
+        var nonASCII = skipPlainContent()
         while position < input.count {
             let byte = input[position]
             if byte == UInt8(ascii: "\"") {
@@ -72,6 +72,75 @@ package struct JSONLexer {
             position += 1
         }
         throw Failure(message: "unterminated string", offset: start - 1)
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The bytes of a little-endian word of string content that need attention (quote,
+    /// backslash, control character): each such byte's high bit, exact for the lowest one only
+    /// (borrows can flag bytes above it).
+    @inline(__always)
+    private static func stops(in word: UInt64) -> UInt64 {
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let zeroQuote = (quotes &- ones) & ~quotes
+        let zeroBackslash = (backslashes &- ones) & ~backslashes
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & highBits
+    }
+
+    /// Advances over string content that needs no attention eight bytes at a time, stopping at
+    /// the first byte that does or within eight bytes of the end; the caller's byte loop takes it
+    /// from there.
+    ///
+    /// - Returns: Whether a byte passed over (or one later in the last word read) is non-ASCII.
+    @inline(__always)
+    private mutating func skipPlainContent() -> Bool {
+        var seen: UInt64 = 0
+        while position &+ 8 <= input.count {
+            let word = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            seen |= word
+            let stops = Self.stops(in: word)
+            if stops != 0 {
+                position &+= stops.trailingZeroBitCount &>> 3
+                return seen & Self.highBits != 0
+            }
+            position &+= 8
+        }
+        return seen & Self.highBits != 0
+    }
+
+    /// The end of the run of string content from `start` that needs no attention (no quote,
+    /// backslash or control character), and whether the run holds a non-ASCII byte.
+    ///
+    /// - Parameters:
+    ///   - input: The JSON text.
+    ///   - start: Where the run starts (inside a string).
+    /// - Returns: The offset of the first quote, backslash or control character (or the end of
+    ///   the input), and whether a byte before it is 0x80 or above.
+    package static func plainRun(_ input: UnsafeRawBufferPointer, from start: Int) -> (end: Int, nonASCII: Bool) {
+        var position = start
+        var seen: UInt64 = 0
+        while position &+ 8 <= input.count {
+            let word = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let stops = stops(in: word)
+            if stops != 0 {
+                let offset = stops.trailingZeroBitCount &>> 3
+                seen |= word & ((1 &<< (UInt64(offset) &* 8)) &- 1)
+                return (position &+ offset, seen & highBits != 0)
+            }
+            seen |= word
+            position &+= 8
+        }
+        var nonASCII = seen & highBits != 0
+        while position < input.count {
+            let byte = input[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if byte >= 0x80 { nonASCII = true }
+            position += 1
+        }
+        return (position, nonASCII)
     }
 
     /// Continues a string after its first backslash, decoding into `decoded`.
@@ -222,32 +291,63 @@ package struct JSONLexer {
 
     /// Appends the RFC 8785 form of a decoded string, quotes included.
     static func appendCanonicalString(_ decoded: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        out.append(0x22)
-        var runStart = 0
-        var index = 0
-        let hex = Array("0123456789abcdef".utf8)
-        while index < decoded.count {
-            let byte = decoded[index]
+        if !decoded.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(0x22)
+            out.append(contentsOf: decoded)
+            out.append(0x22)
+            return
+        }
+        // At most six bytes per byte (`\u00XX`) and the quotes.
+        let text = [UInt8](unsafeUninitializedCapacity: decoded.count * 6 + 2) { buffer, count in
+            count = writeCanonicalString(decoded, to: buffer.baseAddress.unsafelyUnwrapped, at: 0)
+        }
+        out.append(contentsOf: text)
+    }
+
+    /// Writes the RFC 8785 form of a decoded string, quotes included, at `out + start`.
+    ///
+    /// - Parameters:
+    ///   - decoded: The string's text.
+    ///   - out: A buffer with room for `decoded.count * 6 + 2` bytes from `start` (canonical
+    ///     text is never longer than the JSON text the string was decoded from).
+    ///   - start: Where to write.
+    /// - Returns: The offset after the closing quote.
+    static func writeCanonicalString(_ decoded: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>, at start: Int)
+        -> Int
+    {
+        let hex: StaticString = "0123456789abcdef"
+        var cursor = start
+        out[cursor] = 0x22
+        cursor += 1
+        for byte in decoded {
             if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
-                index += 1
+                out[cursor] = byte
+                cursor += 1
                 continue
             }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: decoded[runStart..<index]))
+            out[cursor] = 0x5C
+            let short: UInt8
             switch byte {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x22: short = 0x22
+            case 0x5C: short = 0x5C
+            case 0x08: short = UInt8(ascii: "b")
+            case 0x09: short = UInt8(ascii: "t")
+            case 0x0A: short = UInt8(ascii: "n")
+            case 0x0C: short = UInt8(ascii: "f")
+            case 0x0D: short = UInt8(ascii: "r")
             default:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                out[cursor + 1] = UInt8(ascii: "u")
+                out[cursor + 2] = 0x30
+                out[cursor + 3] = 0x30
+                out[cursor + 4] = hex.utf8Start[Int(byte >> 4)]
+                out[cursor + 5] = hex.utf8Start[Int(byte & 0xF)]
+                cursor += 6
+                continue
             }
-            index += 1
-            runStart = index
+            out[cursor + 1] = short
+            cursor += 2
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: decoded[runStart..<decoded.count]))
-        out.append(0x22)
+        out[cursor] = 0x22
+        return cursor + 1
     }
 }

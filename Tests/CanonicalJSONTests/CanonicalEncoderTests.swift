@@ -51,6 +51,28 @@ import Testing
         }
     }
 
+    /// Duplicates are found by the sort: in small objects (insertion sort, names of up to eight
+    /// bytes compared by prefix, longer ones in full) and in big ones (the library sort).
+    @Test(arguments: [3, 9, 17, 40])
+    func duplicateKeysAreFoundInObjectsOfEverySize(count: Int) throws {
+        for name in ["k", "key_0001", "a_much_longer_key_name_0001", "\\u00e9"] {
+            var members = (0..<count).map { #""m\#(String(format: "%04d", $0))":\#($0)"# }
+            members.insert(#""\#(name)":1"#, at: 0)
+            members.insert(#""\#(name)":2"#, at: count / 2 + 1)
+            let text = "{" + members.shuffled().joined(separator: ",") + "}"
+            do {
+                _ = try Self.canonical(text)
+                Issue.record("accepted \(text)")
+            } catch let error as JSONInputError {
+                #expect(error.message == "duplicate key")
+                #expect(error.path == (name == "\\u00e9" ? "é" : name))
+            }
+            members.remove(at: count / 2 + 1)
+            let unique = try Self.canonical("{" + members.shuffled().joined(separator: ",") + "}")
+            #expect(try JSONValue(parsing: Array(unique.utf8)).canonicalString == unique)
+        }
+    }
+
     @Test func fractionalMessageSaysHowToFixIt() throws {
         #expect(throws: JSONInputError.self) { try Self.canonical(#"{"x":35000.5}"#) }
         do { _ = try Self.canonical(#"{"x":35000.5}"#) } catch let error as JSONInputError {
@@ -92,6 +114,104 @@ import Testing
             let again = try CanonicalEncoder.canonicalize(bytes)
             #expect(again == bytes)
             #expect(try JSONValue(parsing: bytes) == value)
+        }
+    }
+
+    /// The encoder against the tree parser on text that is far from canonical: members shuffled,
+    /// whitespace everywhere, characters written as `\u` escapes (pairs for non-BMP), long
+    /// strings (the eight-bytes-at-a-time scan), and then one byte of it changed or cut: both
+    /// must accept or refuse the same texts, and agree on the bytes when they accept.
+    @Test func agreesWithTheTreeParserOnScrambledAndMutatedText() throws {
+        var generator = SystemRandomNumberGenerator()
+        var mutatedAccepted = 0
+        for round in 0..<600 {
+            let value = Self.randomValue(depth: 0, using: &generator, longStrings: true)
+            let text = Self.scrambled(value, using: &generator)
+            #expect(try CanonicalEncoder.canonicalize(text) == value.canonicalBytes, "\(String(decoding: text, as: UTF8.self))")
+            var mutated = text
+            if round % 3 == 0 {
+                mutated.removeLast(Int.random(in: 0...mutated.count, using: &generator))
+            } else {
+                let index = Int.random(in: 0..<mutated.count, using: &generator)
+                let bytes: [UInt8] = [0x22, 0x5C, 0x2C, 0x3A, 0x7B, 0x7D, 0x5B, 0x5D, 0x30, 0x2E, 0x01, 0x80, 0xC3, 0xFF, 0x75]
+                mutated[index] = bytes.randomElement(using: &generator)!
+            }
+            let tree = try? JSONValue(parsing: mutated)
+            let encoded = try? CanonicalEncoder.canonicalize(mutated)
+            #expect((tree == nil) == (encoded == nil), "\(String(decoding: mutated, as: UTF8.self))")
+            if let tree, let encoded {
+                #expect(encoded == tree.canonicalBytes)
+                mutatedAccepted += 1
+            }
+        }
+        #expect(mutatedAccepted > 0)
+    }
+
+    /// A non-canonical rendering of `value`.
+    static func scrambled(_ value: JSONValue, using generator: inout SystemRandomNumberGenerator) -> [UInt8] {
+        func space() -> String { ["", "", " ", "\n", "\t ", "\r\n  "].randomElement(using: &generator)! }
+        func quoted(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                let escape = Int.random(in: 0..<4, using: &generator) == 0
+                switch scalar {
+                case "\"": out += escape ? "\\u0022" : "\\\""
+                case "\\": out += escape ? "\\u005C" : "\\\\"
+                case "/": out += escape ? "\\/" : "/"
+                case "\n": out += escape ? "\\u000a" : "\\n"
+                case _ where scalar.value < 0x20: out += "\\u00" + String(format: "%02X", scalar.value)
+                case _ where escape && scalar.value >= 0x10000:
+                    let offset = scalar.value - 0x10000
+                    out += String(format: "\\u%04X\\u%04x", 0xD800 + (offset >> 10), 0xDC00 + (offset & 0x3FF))
+                case _ where escape: out += String(format: "\\u%04x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        func render(_ value: JSONValue) -> String {
+            switch value {
+            case .null, .bool, .integer: return value.canonicalString
+            case .string(let text): return quoted(text)
+            case .array(let elements):
+                return "[" + space() + elements.map(render).joined(separator: space() + "," + space()) + space() + "]"
+            case .object(let members):
+                let parts = members.shuffled(using: &generator).map {
+                    quoted($0.key) + space() + ":" + space() + render($0.value)
+                }
+                return "{" + space() + parts.joined(separator: "," + space()) + space() + "}"
+            }
+        }
+        return Array((space() + render(value) + space()).utf8)
+    }
+
+    static func randomValue(depth: Int, using generator: inout SystemRandomNumberGenerator, longStrings: Bool) -> JSONValue {
+        guard longStrings else { return randomValue(depth: depth, using: &generator) }
+        let pick = depth > 3 ? Int.random(in: 0..<4, using: &generator) : Int.random(in: 0..<6, using: &generator)
+        let alphabet: [Character] = ["a", "b", "c", "d", "e", "f", "g", "h", "é", "😀", "\n", "\"", "\\", "\u{1}", "€", "ﬁ", "/"]
+        func randomString() -> String {
+            // Mostly plain ASCII runs of all lengths around the scan's word size.
+            let length = Int.random(in: 0..<40, using: &generator)
+            let plain = Int.random(in: 0..<2, using: &generator) == 0
+            return String(
+                (0..<length).map { _ in
+                    plain ? alphabet[Int.random(in: 0..<8, using: &generator)] : alphabet.randomElement(using: &generator)!
+                })
+        }
+        switch pick {
+        case 3: return .string(randomString())
+        case 4:
+            return .array(
+                (0..<Int.random(in: 0..<4, using: &generator)).map { _ in
+                    randomValue(depth: depth + 1, using: &generator, longStrings: true)
+                })
+        case 5:
+            var members: [String: JSONValue] = [:]
+            for _ in 0..<Int.random(in: 0..<20, using: &generator) {
+                members[randomString()] = randomValue(depth: depth + 1, using: &generator, longStrings: true)
+            }
+            return .object(members)
+        default: return randomValue(depth: depth, using: &generator)
         }
     }
 
