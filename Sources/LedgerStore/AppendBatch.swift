@@ -93,12 +93,12 @@ public final class AppendBatch {
     public private(set) var problems: [String] = []
     private var conflict = false
 
-    /// The two workers' encoders, kept across blocks.
-    private let encoders = EncoderPair()
+    /// The encoders of the two workers and of this thread, kept across blocks.
+    private let encoders = EncoderSet(count: 3)
     /// The threads that validate blocks (started by the first `add(lines:)`).
     private var workers: [WorkerThread] = []
     /// The block validated by the last `add(lines:)`, still to be committed.
-    private var pending: (PreparedHalves, Int)?
+    private var pending: (PreparedResults, Int)?
 
     private var chunk: [UInt8] = []
     private var pipeline: ChunkPipeline?
@@ -279,9 +279,10 @@ public final class AppendBatch {
     /// Validates many lines on both cores, then commits them in order.
     ///
     /// The block is validated by two workers while this thread commits the block before it, so
-    /// validation and record assembly overlap; the last block is committed by `finish()` (or by
-    /// any other call that adds or looks at problems). The lines need to stay valid only for
-    /// the duration of the call.
+    /// validation and record assembly overlap; once done committing, this thread validates too
+    /// (the three take chunks of lines from the block, so no core idles while lines are left).
+    /// The last block is committed by `finish()` (or by any other call that adds or looks at
+    /// problems). The lines need to stay valid only for the duration of the call.
     ///
     /// - Parameters:
     ///   - lines: The input lines, in order.
@@ -291,6 +292,7 @@ public final class AppendBatch {
         if workers.isEmpty { workers = [WorkerThread(), WorkerThread()] }
         for (part, worker) in workers.enumerated() { worker.run { job.run(part: part) } }
         commitPending()
+        job.run(part: workers.count)
         for worker in workers { worker.wait() }
         pending = (job.results, firstLineNumber)
     }
@@ -658,10 +660,11 @@ enum Prepared: Sendable {
     case valid(PreparedEvent)
 }
 
-/// Results of a parallel validation pass; each slot is written by exactly one worker and read
-/// only after `concurrentPerform` returns, which is why `@unchecked Sendable` is safe. The slots
-/// live in manually allocated memory so that the two workers never access one Swift property at once.
-final class PreparedHalves: @unchecked Sendable {
+/// Results of a parallel validation pass; each slot is written by exactly one participant and
+/// read only after every participant is done (the workers' `wait()`), which is why `@unchecked
+/// Sendable` is safe. The slots live in manually allocated memory so that the participants
+/// never access one Swift property at once.
+final class PreparedResults: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<Prepared>
     let count: Int
 
@@ -689,52 +692,64 @@ final class PreparedHalves: @unchecked Sendable {
     }
 }
 
-/// Two encoders, one per worker of a parallel validation pass; each worker moves its own out and
-/// back in. Same single-owner discipline as `PreparedHalves`.
-final class EncoderPair: @unchecked Sendable {
+/// One encoder per participant of a parallel validation pass; each moves its own out and back
+/// in. Same single-owner discipline as `PreparedResults`.
+final class EncoderSet: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<CanonicalEncoder>
+    let count: Int
 
-    init() {
-        slots = .allocate(capacity: 2)
-        slots.initialize(repeating: CanonicalEncoder(), count: 2)
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: CanonicalEncoder(), count: count)
     }
 
     deinit {
-        slots.deinitialize(count: 2)
+        slots.deinitialize(count: count)
         slots.deallocate()
     }
 
     func take(_ part: Int) -> CanonicalEncoder {
-        let encoder = slots[part]
-        slots[part] = CanonicalEncoder()
-        return encoder
+        (slots + part).move()
     }
 
     func give(_ encoder: CanonicalEncoder, _ part: Int) {
-        slots[part] = encoder
+        (slots + part).initialize(to: encoder)
     }
 }
 
-/// One block of input lines validated by two workers, each taking one half (the lines are only
-/// read; each result slot and each encoder has one owner at a time).
+/// One block of input lines validated by several participants, each taking the next chunk of
+/// lines until none is left (the lines are only read; each result slot and each encoder has one
+/// owner at a time, and a chunk is handed out once, under the lock).
 final class ValidationJob: @unchecked Sendable {
+    /// Lines per chunk: enough to make the lock's cost vanish, few enough to end together.
+    static let chunk = 128
     let lines: [UnsafeRawBufferPointer]
-    let encoders: EncoderPair
+    let encoders: EncoderSet
     let validator: any EventValidator
-    let results: PreparedHalves
+    let results: PreparedResults
+    private let claim = ConditionLock()
+    private var next = 0
 
-    init(lines: [UnsafeRawBufferPointer], encoders: EncoderPair, validator: any EventValidator) {
+    init(lines: [UnsafeRawBufferPointer], encoders: EncoderSet, validator: any EventValidator) {
         self.lines = lines
         self.encoders = encoders
         self.validator = validator
-        results = PreparedHalves(count: lines.count)
+        results = PreparedResults(count: lines.count)
     }
 
+    /// Validates chunks until the block is done, with encoder `part`.
     func run(part: Int) {
-        let half = lines.count / 2
         var encoder = encoders.take(part)
-        for index in part == 0 ? 0..<half : half..<lines.count {
-            results.store(AppendBatch.prepare(lines[index], encoder: &encoder, validator: validator), at: index)
+        while true {
+            claim.lock()
+            let start = next
+            next = min(start + Self.chunk, lines.count)
+            claim.unlock()
+            guard start < lines.count else { break }
+            for index in start..<min(start + Self.chunk, lines.count) {
+                results.store(AppendBatch.prepare(lines[index], encoder: &encoder, validator: validator), at: index)
+            }
         }
         encoders.give(encoder, part)
     }
