@@ -44,7 +44,8 @@ struct ByteSchemaWalk {
     private mutating func value(_ index: Int, depth: Int) -> Bool {
         guard position < input.count, depth < JSONLimits.maxDepth else { return false }
         guard index >= 0 else { return anyValue(depth: depth) }
-        let node = nodes[index]
+        // `nodes` outlives the walk, so the node needs no retain of its own.
+        unowned(unsafe) let node = nodes[index]
         if node.rejectsEverything { return false }
         if let reference = node.reference {
             let start = position
@@ -160,7 +161,7 @@ struct ByteSchemaWalk {
         // The parser's own string scanner: the same UTF-8, control-character and escape rules.
         var lexer = JSONLexer(input)
         lexer.position = position
-        decoded.removeAll(keepingCapacity: true)
+        if !decoded.isEmpty { decoded.removeAll(keepingCapacity: true) }
         guard let (content, escaped) = try? lexer.scanString(decoded: &decoded) else { return nil }
         position = lexer.position
         return (content, escaped)
@@ -231,6 +232,8 @@ struct ByteSchemaWalk {
         position += 1
         guard position < input.count else { return false }
         var requiredSeen = 0
+        // One reference to the object's node for all its members (not one retain per member).
+        let node: SchemaNode? = index >= 0 ? nodes[index] : nil
         if input[position] == UInt8(ascii: "}") {
             position += 1
         } else {
@@ -244,8 +247,7 @@ struct ByteSchemaWalk {
                     guard ByteOrder.compare(before, UnsafeRawBufferPointer(name)) < 0 else { return false }
                 }
                 var child = Self.anything
-                if index >= 0 {
-                    let node = nodes[index]
+                if let node {
                     let rule = node.properties[utf8: name]
                     if let rule, rule.isRequired { requiredSeen += 1 }
                     if let schema = rule?.schema {
@@ -268,7 +270,7 @@ struct ByteSchemaWalk {
                 guard byte == UInt8(ascii: ",") else { return false }
             }
         }
-        return index < 0 || requiredSeen == nodes[index].requiredCount
+        return node.map { requiredSeen == $0.requiredCount } ?? true
     }
 
     /// Reads a member name at the cursor; returns its content, or nil unless it is printable
@@ -277,15 +279,9 @@ struct ByteSchemaWalk {
     private mutating func plainName() -> Range<Int>? {
         position += 1
         let start = position
-        while position < input.count {
-            let byte = input[position]
-            if byte == UInt8(ascii: "\"") {
-                position += 1
-                return start..<(position - 1)
-            }
-            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
-            position += 1
-        }
-        return nil
+        let (end, nonASCII) = JSONLexer.plainRun(input, from: start)
+        guard !nonASCII, end < input.count, input[end] == UInt8(ascii: "\"") else { return nil }
+        position = end + 1
+        return start..<end
     }
 }
