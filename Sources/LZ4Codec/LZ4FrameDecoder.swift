@@ -42,7 +42,7 @@ public final class LZ4FrameDecoder {
         let chunk = max(min(expectedSize ?? 0, bound), 64 * 1024)
         while true {
             let start = output.count
-            output.append(contentsOf: repeatElement(0, count: chunk))
+            output.appendZeros(chunk)
             var produced = 0
             var consumed = frame.count - consumedTotal
             var hint = 0

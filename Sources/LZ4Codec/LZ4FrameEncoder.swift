@@ -33,7 +33,7 @@ public enum LZ4FrameEncoder {
         let start = output.count
         output.reserveCapacity(start + bound)
         var written = 0
-        output.append(contentsOf: repeatElement(0, count: bound))
+        output.appendZeros(bound)
         output.withUnsafeMutableBytes { destination in
             written = LZ4F_compressFrame(
                 destination.baseAddress! + start, bound, source.baseAddress, source.count, &preferences)

@@ -1,3 +1,5 @@
+import LZ4Codec
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -125,7 +127,7 @@ package enum FileSystem {
                 if more == 0 { break }
                 buffer.append(probe)
                 filled += 1
-                buffer.append(contentsOf: repeatElement(0, count: max(4096, buffer.count / 2)))
+                buffer.appendZeros(max(4096, buffer.count / 2))
             }
             let count = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + filled, raw.count - filled) }
             if count < 0 {

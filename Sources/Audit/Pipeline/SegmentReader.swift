@@ -1,3 +1,4 @@
+import LZ4Codec
 import LedgerStore
 
 #if canImport(Glibc)
@@ -69,7 +70,7 @@ struct SegmentReader {
                 cursor = 0
             }
             if buffer.count - filled < Self.readSize {
-                buffer.append(contentsOf: repeatElement(0, count: max(Self.readSize, buffer.count)))
+                buffer.appendZeros(max(Self.readSize, buffer.count))
             }
             while true {
                 let count = buffer.withUnsafeMutableBytes { raw in
