@@ -47,7 +47,8 @@ let package = Package(
             // in the README.
             linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
         ),
-        .executableTarget(name: "parley-bench", dependencies: ["LedgerStore"], path: "Tools/ParleyBench"),
+        .executableTarget(
+            name: "parley-bench", dependencies: ["LedgerStore", "Catalogue", "CanonicalJSON"], path: "Tools/ParleyBench"),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec", "ParleyTestSupport"]),
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "ParleyTestSupport"]),

@@ -1,6 +1,9 @@
+import CanonicalJSON
+import Catalogue
 // parley-bench: measurements that need the library API rather than the CLI.
 //
 //   parley-bench group-commit LEDGER_DIR [TASKS] [EVENTS]
+//   parley-bench micro FILE
 //
 // Appends EVENTS events from TASKS concurrent tasks through `GroupCommitter` (every event durable:
 // fsync per commit) and prints one JSON line with events/s and the number of commits.
@@ -11,6 +14,10 @@ import LedgerStore
 struct ParleyBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
+        if arguments.count == 3, arguments[1] == "micro" {
+            try micro(arguments[2])
+            return
+        }
         guard arguments.count >= 3, arguments[1] == "group-commit" else {
             FileHandle.standardError.write(Data("usage: parley-bench group-commit LEDGER_DIR [TASKS] [EVENTS]\n".utf8))
             exit(64)
@@ -38,5 +45,69 @@ struct ParleyBench {
         print(
             #"{"commits":\#(committer.commits),"syncs":\#(committer.syncs),"events":\#(events),"events_per_second":\#(Int(Double(events) / seconds)),"seconds":\#(String(format: "%.3f", seconds)),"tasks":\#(tasks)}"#
         )
+    }
+
+    /// `parley-bench micro FILE`: single-thread CPU of the bulk path's stages over FILE's lines
+    /// (canonical encoding, then catalogue validation of the encoded data and meta), best of 3.
+    static func micro(_ path: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        var lines: [Range<Int>] = []
+        var start = 0
+        for index in bytes.indices where bytes[index] == 0x0A {
+            lines.append(start..<index)
+            start = index + 1
+        }
+        let catalogue = try EventCatalogue.loadDefault()
+        var encoder = CanonicalEncoder()
+        var encoded: [(type: String, data: [UInt8], meta: [UInt8])] = []
+        func clock() -> Double {
+            var now = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+            return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        }
+        var best = Double.infinity
+        for round in 0..<3 {
+            let began = clock()
+            try bytes.withUnsafeBytes { all in
+                for line in lines { try encoder.encode(UnsafeRawBufferPointer(rebasing: all[line])) }
+            }
+            best = min(best, clock() - began)
+            if round == 0 {
+                try bytes.withUnsafeBytes { all in
+                    for line in lines {
+                        try encoder.encode(UnsafeRawBufferPointer(rebasing: all[line]))
+                        var type = "", data: [UInt8] = [], meta: [UInt8] = [0x7B, 0x7D]
+                        for index in encoder.topLevel.indices {
+                            let value = Array(encoder.output[encoder.topLevel[index].value])
+                            if encoder.topLevelKey(index, is: "type") {
+                                type = String(decoding: value.dropFirst().dropLast(), as: UTF8.self)
+                            } else if encoder.topLevelKey(index, is: "data") {
+                                data = value
+                            } else if encoder.topLevelKey(index, is: "meta") {
+                                meta = value
+                            }
+                        }
+                        encoded.append((type, data, meta))
+                    }
+                }
+            }
+        }
+        let megabytes = Double(bytes.count) / 1e6
+        print(String(format: "encode   %7.0f ns/line %6.1f MB/s", best / Double(lines.count) * 1e9, megabytes / best))
+        best = .infinity
+        var failures = 0
+        for _ in 0..<3 {
+            let began = clock()
+            for event in encoded {
+                let verdict = event.data.withUnsafeBytes { data in
+                    event.meta.withUnsafeBytes { meta in
+                        catalogue.validate(type: event.type, schema: nil, data: data, meta: meta)
+                    }
+                }
+                if case .failure = verdict { failures += 1 }
+            }
+            best = min(best, clock() - began)
+        }
+        print(String(format: "validate %7.0f ns/line (%d failures)", best / Double(lines.count) * 1e9, failures / 3))
     }
 }
