@@ -149,7 +149,7 @@ public struct CanonicalEncoder {
     // MARK: - Writing
 
     // Every write copies or shrinks bytes already read, so `written` never passes the input's
-    // size, the output's capacity (debug builds check it).
+    // size, which is the output's capacity (debug builds check it).
     @inline(__always)
     private mutating func write(_ byte: UInt8) {
         assert(written < capacity)

@@ -12,7 +12,8 @@ extension [UInt8] {
     ///
     /// - Parameter count: How many zero bytes to append.
     package mutating func appendZeros(_ count: Int) {
-        reserveCapacity(self.count + count)
+        // No `reserveCapacity` here: an exact reservation on every call would defeat the
+        // array's geometric growth for callers that append frame after frame.
         var left = count
         zeroBlock.withUnsafeBufferPointer { zeros in
             while left > 0 {
