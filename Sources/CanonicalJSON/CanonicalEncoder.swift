@@ -28,6 +28,11 @@ public struct CanonicalEncoder {
         /// The key's first eight bytes, big-endian, zero-padded, when they are ASCII and the key
         /// had no escapes (see `compareKeys`); 0 otherwise.
         var prefix: UInt64
+
+        /// Where a key without escapes sits in the output: after the span's opening quote.
+        var plainKeyOffset: Int { spanStart + 1 }
+        /// Its length: the span's `"key":` before the value, less the quotes and the colon.
+        var plainKeyLength: Int { valueStart - spanStart - 3 }
     }
 
     private enum PathComponent {
@@ -340,7 +345,7 @@ public struct CanonicalEncoder {
             } else {
                 names.append(
                     contentsOf: UnsafeBufferPointer(
-                        start: base + member.spanStart + 1, count: member.valueStart - member.spanStart - 3))
+                        start: base + member.plainKeyOffset, count: member.plainKeyLength))
             }
             topLevel.append(Member(key: keyStart..<names.count, value: member.valueStart..<member.spanEnd))
         }
@@ -358,7 +363,7 @@ public struct CanonicalEncoder {
         }
         return body(
             UnsafeRawBufferPointer(
-                start: out.unsafelyUnwrapped + member.spanStart + 1, count: member.valueStart - member.spanStart - 3))
+                start: out.unsafelyUnwrapped + member.plainKeyOffset, count: member.plainKeyLength))
     }
 
     /// The sort key of a plain member name: its first eight bytes as a big-endian number, zero
@@ -383,7 +388,7 @@ public struct CanonicalEncoder {
     private func compareKeys(_ a: PendingMember, _ b: PendingMember, _ keys: UnsafeRawBufferPointer) -> Int {
         if a.prefix != 0 && b.prefix != 0 {
             if a.prefix != b.prefix { return a.prefix < b.prefix ? -1 : 1 }
-            if a.valueStart - a.spanStart <= 11 && b.valueStart - b.spanStart <= 11 { return 0 }
+            if a.plainKeyLength <= 8 && b.plainKeyLength <= 8 { return 0 }
         }
         return withKey(a, keys) { left in withKey(b, keys) { right in CanonicalOrder.compare(left, right) } }
     }

@@ -744,10 +744,11 @@ final class ValidationJob: @unchecked Sendable {
         while true {
             claim.lock()
             let start = next
-            next = min(start + Self.chunk, lines.count)
+            let end = min(start + Self.chunk, lines.count)
+            next = end
             claim.unlock()
-            guard start < lines.count else { break }
-            for index in start..<min(start + Self.chunk, lines.count) {
+            guard start < end else { break }
+            for index in start..<end {
                 results.store(AppendBatch.prepare(lines[index], encoder: &encoder, validator: validator), at: index)
             }
         }

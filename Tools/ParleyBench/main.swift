@@ -19,7 +19,8 @@ struct ParleyBench {
             return
         }
         guard arguments.count >= 3, arguments[1] == "group-commit" else {
-            FileHandle.standardError.write(Data("usage: parley-bench group-commit LEDGER_DIR [TASKS] [EVENTS]\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: parley-bench group-commit LEDGER_DIR [TASKS] [EVENTS] | parley-bench micro FILE\n".utf8))
             exit(64)
         }
         let path = arguments[2]
