@@ -1,7 +1,8 @@
 import ArgumentParser
 
 /// The `parley` command: an append-only, LZ4-compressed, tamper-evident negotiation ledger.
-@main
+///
+/// `EntryPoint` starts it.
 struct Parley: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",

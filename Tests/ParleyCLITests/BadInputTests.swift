@@ -105,6 +105,51 @@ import Testing
     }
 }
 
+/// `append` is parsed on its own first (`EntryPoint`); whatever that parse cannot run must come
+/// out exactly as the full command tree prints it.
+@Suite struct AppendShortcutTests {
+    @Test func helpVersionAndUsageErrorsAreTheFullTreesOwn() throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            let help = try Parley.run(["append", "--help"])
+            #expect(help.status == 0)
+            #expect(help.stdoutText == (try Parley.run(["help", "append"])).stdoutText)
+            // Only the root command has a version: it shows in the subcommand's help through the tree.
+            #expect(help.stdoutText.contains("--version"))
+            #expect(help.stdoutText.contains("USAGE: parley append"))
+            let version = try Parley.run(["append", "--version"])
+            #expect(version.status == 0)
+            #expect(version.stdoutText == "0.1.0\n")
+            let unknown = try Parley.run(["append", "--ledger", ledger, "--colour", "red"])
+            #expect(unknown.status == 64)
+            #expect(unknown.stderrText.contains("See 'parley append --help' for more information."), "\(unknown.stderrText)")
+            let missing = try Parley.run(["append", "--ledger", ledger, "--stream", "party/zil"])
+            #expect(missing.status == 64)
+            #expect(missing.stderrText.contains("give --stream, --type and --data"))
+            #expect(missing.stderrText.contains("Usage: parley append"))
+            let completion = try Parley.run(["append", "--generate-completion-script", "bash"])
+            #expect(completion.status == 0)
+            #expect(completion.stdoutText.hasPrefix("#!/bin/bash"))
+            #expect(try Parley.run(["log", "--ledger", ledger]).stdout.isEmpty)
+        }
+    }
+
+    @Test func theShortcutAppendsAndReportsRunErrorsLikeTheTree() throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            let event = ["--stream", "party/zil", "--type", "Noted", "--data", #"{"n":1}"#, "--no-validate"]
+            let appended = try Parley.run(["append", "--ledger", ledger] + event)
+            #expect(appended.status == 0, "\(appended.stderrText)")
+            #expect(appended.stdoutText == "1\n")
+            let noLedger = try Parley.run(["append"] + event, environment: ["PARLEY_LEDGER": ""])
+            #expect(noLedger.status == 64)
+            #expect(noLedger.stderrText.contains("no ledger given: pass --ledger DIR or set PARLEY_LEDGER"))
+        }
+    }
+}
+
 @Suite struct CatalogueAppendTests {
     @Test func validatedAppendWithoutMetaAndSchemaErrorsNameTheField() throws {
         try TemporaryDirectory.with { dir in

@@ -14,6 +14,8 @@ extension Parley {
     struct Append: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "append",
+            // Only read when `EntryPoint` parses `append` on its own: skips the completion probe there.
+            _superCommandName: "parley",
             abstract: "Append one event (from flags) or a batch (NDJSON file or stdin) as one atomic commit.",
             discussion: """
                 A batch is validated completely while it streams; if any line is bad nothing is
