@@ -21,4 +21,13 @@ enum ByteOrder {
         }
         return a.count - b.count
     }
+
+    /// Whether `listed` holds exactly the bytes of `bytes`: a length check, then `memcmp` (the
+    /// walk compares enumerated and constant values this way; `elementsEqual` went element by
+    /// element, ~1.5% of validation's instructions on the reference workload).
+    static func equal(_ listed: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard listed.count == bytes.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        return listed.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+    }
 }

@@ -17,13 +17,16 @@ struct ByteSchemaWalk {
     /// The node index that stands for "any value" (additional members that are allowed).
     static let anything = -1
 
-    let nodes: UnsafeBufferPointer<SchemaNode>
+    /// The compiled nodes, unretained: the validator's array keeps them alive for the walk, and
+    /// `_withUnsafeGuaranteedRef` hands each one out without the retain and release per visit
+    /// (~45 pairs an event on the reference workload) that loading a class reference costs.
+    let nodes: UnsafeBufferPointer<Unmanaged<SchemaNode>>
     let input: UnsafeRawBufferPointer
     private(set) var position = 0
     /// The decoded text of the last string read that had escapes.
     private var decoded: [UInt8] = []
 
-    init(nodes: UnsafeBufferPointer<SchemaNode>, input: UnsafeRawBufferPointer) {
+    init(nodes: UnsafeBufferPointer<Unmanaged<SchemaNode>>, input: UnsafeRawBufferPointer) {
         self.nodes = nodes
         self.input = input
     }
@@ -44,8 +47,11 @@ struct ByteSchemaWalk {
     private mutating func value(_ index: Int, depth: Int) -> Bool {
         guard position < input.count, depth < JSONLimits.maxDepth else { return false }
         guard index >= 0 else { return anyValue(depth: depth) }
-        // `nodes` outlives the walk, so the node needs no retain of its own.
-        unowned(unsafe) let node = nodes[index]
+        return nodes[index]._withUnsafeGuaranteedRef { node in value(node, depth: depth) }
+    }
+
+    /// Reads the value at the cursor and checks it against `node`.
+    private mutating func value(_ node: SchemaNode, depth: Int) -> Bool {
         if node.rejectsEverything { return false }
         if let reference = node.reference {
             let start = position
@@ -69,7 +75,7 @@ struct ByteSchemaWalk {
         case UInt8(ascii: "["):
             guard node.types.contains(.array), array(node, depth: depth) else { return false }
         case UInt8(ascii: "{"):
-            guard node.types.contains(.object), members(index, depth: depth) else { return false }
+            guard node.types.contains(.object), members(node, depth: depth) else { return false }
         default:
             return false
         }
@@ -88,7 +94,7 @@ struct ByteSchemaWalk {
         case UInt8(ascii: "["):
             return elements(Self.anything, depth: depth) != nil
         case UInt8(ascii: "{"):
-            return members(Self.anything, depth: depth)
+            return members(nil, depth: depth)
         default:
             return false
         }
@@ -100,7 +106,7 @@ struct ByteSchemaWalk {
     ///
     /// - Parameter enumeration: False when the caller checks `enum` itself (strings against a
     ///   string enumeration).
-    private func isListed(_ node: SchemaNode, _ span: Range<Int>, enumeration: Bool = true) -> Bool {
+    @inline(__always) private func isListed(_ node: SchemaNode, _ span: Range<Int>, enumeration: Bool = true) -> Bool {
         guard (enumeration && node.hasEnumeration) || node.hasConstant else { return true }
         let bytes = UnsafeRawBufferPointer(rebasing: input[span])
         var parsed: JSONValue?
@@ -108,10 +114,10 @@ struct ByteSchemaWalk {
             if parsed == nil { parsed = try? JSONValue(parsing: bytes) }
             return parsed
         }
-        if enumeration, let listed = node.enumerationCanonical, !listed.contains(where: { $0.elementsEqual(bytes) }) {
+        if enumeration, let listed = node.enumerationCanonical, !listed.contains(where: { ByteOrder.equal($0, bytes) }) {
             guard let value = exact(), node.enumeration?.contains(value) == true else { return false }
         }
-        if let constant = node.constantCanonical, !constant.elementsEqual(bytes) {
+        if let constant = node.constantCanonical, !ByteOrder.equal(constant, bytes) {
             guard let value = exact(), value == node.constant else { return false }
         }
         return true
@@ -120,7 +126,7 @@ struct ByteSchemaWalk {
     // MARK: - Strings
 
     /// A string: its type is checked; the other string keywords are checked here.
-    private mutating func string(_ node: SchemaNode) -> Bool {
+    @inline(__always) private mutating func string(_ node: SchemaNode) -> Bool {
         let start = position
         guard let (content, escaped) = scanString(),
             isListed(node, start..<position, enumeration: !node.hasStringEnumeration)
@@ -134,15 +140,19 @@ struct ByteSchemaWalk {
     }
 
     /// The string keywords but `const` (and `enum`, unless it lists only strings), on the decoded text.
-    private func checkText(_ node: SchemaNode, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let listed = node.stringEnumerationUTF8, !listed.contains(where: { $0.elementsEqual(text) }) {
+    @inline(__always) private func checkText(_ node: SchemaNode, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Optional chaining, not `if let`: binding the arrays or the matcher would retain and
+        // release them for every string.
+        if node.stringEnumerationUTF8?.contains(where: { ByteOrder.equal($0, UnsafeRawBufferPointer(text)) }) == false,
+            let listed = node.stringEnumerationUTF8
+        {
             // `String` equality also equates canonically equivalent spellings.
             let isASCII = text.allSatisfy { $0 < 0x80 } && listed.allSatisfy { $0.allSatisfy { $0 < 0x80 } }
             guard !isASCII, let strings = node.stringEnumeration,
                 strings.contains(String(decoding: text, as: UTF8.self))
             else { return false }
         }
-        if let pattern = node.pattern, !pattern.matches(utf8: text) { return false }
+        if node.pattern?.matches(utf8: text) == false { return false }
         if let format = node.format, !format.accepts(bytes: text) { return false }
         if node.minLength != nil || node.maxLength != nil {
             // Code points: every byte that is not a UTF-8 continuation byte starts one.
@@ -224,16 +234,15 @@ struct ByteSchemaWalk {
         }
     }
 
-    /// Reads an object at the cursor, checking its members against node `index` (or `anything`).
+    /// Reads an object at the cursor, checking its members against `node` (nil: any members).
     ///
     /// Member names must be ASCII without escapes and in strictly increasing order, as canonical
     /// form writes them; that also rules out duplicates without remembering the names.
-    private mutating func members(_ index: Int, depth: Int) -> Bool {
+    private mutating func members(_ node: SchemaNode?, depth: Int) -> Bool {
         position += 1
         guard position < input.count else { return false }
         var requiredSeen = 0
-        // One reference to the object's node for all its members (not one retain per member).
-        let node: SchemaNode? = index >= 0 ? nodes[index] : nil
+        let additional = node?.additionalProperties
         if input[position] == UInt8(ascii: "}") {
             position += 1
         } else {
@@ -247,13 +256,15 @@ struct ByteSchemaWalk {
                     guard ByteOrder.compare(before, UnsafeRawBufferPointer(name)) < 0 else { return false }
                 }
                 var child = Self.anything
-                if let node {
-                    let rule = node.properties[utf8: name]
+                // Optional chaining, not `if let node`: binding copies the reference (a retain
+                // and a release per member).
+                if let additional {
+                    let rule = node?.properties[utf8: name]
                     if let rule, rule.isRequired { requiredSeen += 1 }
                     if let schema = rule?.schema {
                         child = schema
                     } else {
-                        switch node.additionalProperties {
+                        switch additional {
                         case .allowed: break
                         case .forbidden: return false
                         case .schema(let schema): child = schema

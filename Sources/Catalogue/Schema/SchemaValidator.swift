@@ -90,8 +90,11 @@ public struct SchemaValidator: Sendable {
     ///   caller then parses it and runs `validate(_:)`, which decides and says why.
     func accepts(canonical: UnsafeRawBufferPointer) -> Bool {
         nodes.withUnsafeBufferPointer { buffer in
-            var walk = ByteSchemaWalk(nodes: buffer, input: canonical)
-            return walk.accepts(root: root)
+            // A class reference and `Unmanaged` of it have the same layout.
+            buffer.withMemoryRebound(to: Unmanaged<SchemaNode>.self) { unretained in
+                var walk = ByteSchemaWalk(nodes: unretained, input: canonical)
+                return walk.accepts(root: root)
+            }
         }
     }
 }
