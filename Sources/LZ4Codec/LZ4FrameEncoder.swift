@@ -23,26 +23,66 @@ public enum LZ4FrameEncoder {
         blockSize: BlockSize,
         to output: inout [UInt8]
     ) throws(LZ4Error) {
+        let bound = frameBound(count: source.count, blockSize: blockSize)
+        let start = output.count
+        output.reserveCapacity(start + bound)
+        output.appendZeros(bound)
+        let written = output.withUnsafeMutableBytes { destination in
+            Result { () throws(LZ4Error) in
+                try writeFrame(
+                    of: source, blockSize: blockSize,
+                    into: UnsafeMutableRawBufferPointer(rebasing: destination[start...]))
+            }
+        }
+        switch written {
+        case .success(let count): output.removeLast(bound - count)
+        case .failure(let error):
+            output.removeLast(bound)
+            throw error
+        }
+    }
+
+    /// The most bytes a frame of `count` source bytes can take (room to give `writeFrame`).
+    ///
+    /// - Parameters:
+    ///   - count: The number of bytes to compress.
+    ///   - blockSize: The frame's maximum block size.
+    /// - Returns: liblz4's bound for the frame.
+    public static func frameBound(count: Int, blockSize: BlockSize) -> Int {
+        var preferences = self.preferences(count: count, blockSize: blockSize)
+        return LZ4F_compressFrameBound(count, &preferences)
+    }
+
+    /// Writes one complete LZ4 frame holding `source` into `destination`, which needs
+    /// `frameBound(count: source.count, blockSize:)` bytes; a caller compressing frame after
+    /// frame reuses one buffer this way (no zeroing, no fresh pages).
+    ///
+    /// - Parameters:
+    ///   - source: The bytes to compress.
+    ///   - blockSize: The frame's maximum block size.
+    ///   - destination: Where the frame goes.
+    /// - Returns: The frame's size.
+    /// - Throws: `LZ4Error` when liblz4 reports a failure (a too small destination among them).
+    public static func writeFrame(
+        of source: UnsafeRawBufferPointer, blockSize: BlockSize, into destination: UnsafeMutableRawBufferPointer
+    ) throws(LZ4Error) -> Int {
+        var preferences = self.preferences(count: source.count, blockSize: blockSize)
+        let written = LZ4F_compressFrame(
+            destination.baseAddress, destination.count, source.baseAddress, source.count, &preferences)
+        if LZ4F_isError(written) != 0 {
+            throw LZ4Error("lz4 compression failed: " + String(cString: LZ4F_getErrorName(written)))
+        }
+        return written
+    }
+
+    private static func preferences(count: Int, blockSize: BlockSize) -> LZ4F_preferences_t {
         var preferences = LZ4F_preferences_t()
         preferences.frameInfo.blockSizeID = blockSize == .large ? LZ4F_max4MB : LZ4F_max64KB
         preferences.frameInfo.blockMode = LZ4F_blockIndependent
         preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
-        preferences.frameInfo.contentSize = UInt64(source.count)
+        preferences.frameInfo.contentSize = UInt64(count)
         preferences.compressionLevel = 1
-        let bound = LZ4F_compressFrameBound(source.count, &preferences)
-        let start = output.count
-        output.reserveCapacity(start + bound)
-        var written = 0
-        output.appendZeros(bound)
-        output.withUnsafeMutableBytes { destination in
-            written = LZ4F_compressFrame(
-                destination.baseAddress! + start, bound, source.baseAddress, source.count, &preferences)
-        }
-        if LZ4F_isError(written) != 0 {
-            output.removeLast(bound)
-            throw LZ4Error("lz4 compression failed: " + String(cString: LZ4F_getErrorName(written)))
-        }
-        output.removeLast(bound - written)
+        return preferences
     }
 
     /// Compresses `source` into one complete LZ4 frame.

@@ -34,6 +34,19 @@ public enum RFC6962 {
         return bytes(of: hasher.finalize())
     }
 
+    /// Leaf hash of a leaf whose 0x00 prefix is already in memory before it: SHA-256 of
+    /// `prefixed` in one update (the bulk writer's path, where the update call costs about as
+    /// much as hashing a short record).
+    ///
+    /// - Parameter prefixed: The byte 0x00 followed by the leaf bytes.
+    /// - Returns: The 32-byte leaf hash.
+    public static func leafHash(prefixed: UnsafeRawBufferPointer) -> Hash32 {
+        precondition(prefixed.first == 0x00, "a prefixed leaf starts with 0x00")
+        var hasher = SHA256()
+        hasher.update(bufferPointer: prefixed)
+        return bytes(of: hasher.finalize())
+    }
+
     /// Interior node hash: SHA-256(0x01 ‖ left ‖ right).
     ///
     /// - Parameters:

@@ -73,6 +73,10 @@ public final class AppendBatch {
         "data, effective_at, expected_version, id, meta, schema, stream, type"
     private static let chunkLimit = 4 << 20
     private static let emptyObject: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "}")]
+    /// The bytes of a record's member names and punctuation: everything but the values.
+    private static let recordLiteralBytes =
+        #"{"data":,"effective_at":,"id":"","meta":,"recorded_at":"","schema":,"seq":,"stream":,"type":,"version":}"#
+        .utf8.count + 1 + 36
 
     private let writer: LedgerWriter
     private let largeFrames: Bool
@@ -100,7 +104,7 @@ public final class AppendBatch {
     /// The block validated by the last `add(lines:)`, still to be committed.
     private var pending: (PreparedResults, Int)?
 
-    private var chunk: [UInt8] = []
+    private var chunk: RecordChunk
     private var pipeline: ChunkPipeline?
     private var file: Int32 = -1
     private var segmentName = ""
@@ -115,7 +119,7 @@ public final class AppendBatch {
         let now = Timestamp.now()
         recordedAtTime = now > writer.index.lastRecordedAt ? now : writer.index.lastRecordedAt
         recordedAt = Array(recordedAtTime.description.utf8)
-        chunk.reserveCapacity(largeFrames ? Self.chunkLimit + 65_536 : 4096)
+        chunk = RecordChunk(capacity: largeFrames ? Self.chunkLimit + 65_536 : 4096)
     }
 
     deinit {
@@ -155,53 +159,61 @@ public final class AppendBatch {
         var expectedText: Range<Int>?
         var schemaText: Range<Int>?
         var lineProblems: [String] = []
-        for index in encoder.topLevel.indices {
-            let value = encoder.topLevel[index].value
-            if encoder.topLevelKey(index, is: "data") {
-                data = value
-            } else if encoder.topLevelKey(index, is: "effective_at") {
-                effective = value
-            } else if encoder.topLevelKey(index, is: "expected_version") {
-                expectedText = value
-            } else if encoder.topLevelKey(index, is: "id") {
-                idText = value
-            } else if encoder.topLevelKey(index, is: "meta") {
-                meta = value
-            } else if encoder.topLevelKey(index, is: "schema") {
-                schemaText = value
-            } else if encoder.topLevelKey(index, is: "stream") {
-                stream = value
-            } else if encoder.topLevelKey(index, is: "type") {
-                type = value
-            } else {
-                lineProblems.append("\(encoder.topLevelKey(index)): unknown field (allowed: \(Self.allowedFields))")
+        encoder.keyBytes.withUnsafeBytes { keys in
+            for (index, member) in encoder.topLevel.enumerated() {
+                let value = member.value
+                switch EnvelopeField(UnsafeRawBufferPointer(rebasing: keys[member.key])) {
+                case .data: data = value
+                case .effectiveAt: effective = value
+                case .expectedVersion: expectedText = value
+                case .id: idText = value
+                case .meta: meta = value
+                case .schema: schemaText = value
+                case .stream: stream = value
+                case .type: type = value
+                case nil:
+                    lineProblems.append("\(encoder.topLevelKey(index)): unknown field (allowed: \(Self.allowedFields))")
+                }
             }
         }
         let out = encoder.output
-        func plainString(_ range: Range<Int>?, _ field: String) -> String? {
+        /// Whether the value at `range` is a string without escapes.
+        func isPlainString(_ range: Range<Int>) -> Bool {
+            out.withUnsafeBytes { raw in
+                raw[range.lowerBound] == UInt8(ascii: "\"")
+                    && memchr(raw.baseAddress.unsafelyUnwrapped + range.lowerBound, 0x5C, range.count) == nil
+            }
+        }
+        /// The content of a string value without escapes (nil, with a problem noted, otherwise).
+        func plainContent(_ range: Range<Int>?, _ field: String) -> Range<Int>? {
             guard let range else {
                 lineProblems.append("\(field): missing (required)")
                 return nil
             }
-            guard out[range.lowerBound] == UInt8(ascii: "\""), !out[range].contains(UInt8(ascii: "\\")) else {
+            guard isPlainString(range) else {
                 lineProblems.append("\(field): expected a string, got \(String(decoding: out[range].prefix(40), as: UTF8.self))")
                 return nil
             }
-            return String(decoding: out[(range.lowerBound + 1)..<(range.upperBound - 1)], as: UTF8.self)
+            return (range.lowerBound + 1)..<(range.upperBound - 1)
         }
-        let streamName = plainString(stream, "stream")
-        if let streamName, let stream,
-            !out.withUnsafeBytes({
-                Self.isStreamName(UnsafeRawBufferPointer(rebasing: $0[(stream.lowerBound + 1)..<(stream.upperBound - 1)]))
-            })
+        func plainString(_ range: Range<Int>?, _ field: String) -> String? {
+            plainContent(range, field).map { String(decoding: out[$0], as: UTF8.self) }
+        }
+        let streamContent = plainContent(stream, "stream")
+        let streamName = streamContent.map { String(decoding: out[$0], as: UTF8.self) }
+        if let streamName, let streamContent,
+            !out.withUnsafeBytes({ Self.isStreamName(UnsafeRawBufferPointer(rebasing: $0[streamContent])) })
         {
             lineProblems.append("stream: \"\(streamName)\" is not of the form kind/name (e.g. negotiation/zil-faw-assembly)")
         }
-        let typeName = plainString(type, "type")
-        if let typeName, !Self.isTypeName(typeName) {
+        let typeContent = plainContent(type, "type")
+        let typeName = typeContent.map { String(decoding: out[$0], as: UTF8.self) }
+        if let typeName, let typeContent,
+            !out.withUnsafeBytes({ Self.isTypeName(UnsafeRawBufferPointer(rebasing: $0[typeContent])) })
+        {
             lineProblems.append("type: \"\(typeName)\" is not an UpperCamelCase event type name")
         }
-        if let effective, out[effective.lowerBound] != UInt8(ascii: "\"") || out[effective].contains(UInt8(ascii: "\\")) {
+        if let effective, !isPlainString(effective) {
             lineProblems.append("effective_at: expected an RFC 3339 date-time string")
         } else if let effective,
             out.withUnsafeBytes({
@@ -425,27 +437,33 @@ public final class AppendBatch {
 
         event.bytes.withUnsafeBytes { out in
             func field(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: out[range]) }
-            chunk.append(literal: #"{"data":"#)
-            chunk.append(contentsOf: field(data))
-            chunk.append(literal: #","effective_at":"#)
-            chunk.append(contentsOf: field(effective))
-            chunk.append(literal: #","id":""#)
-            id.append(to: &chunk)
-            chunk.append(literal: #"","meta":"#)
-            if let meta { chunk.append(contentsOf: field(meta)) } else { chunk.append(contentsOf: Self.emptyObject) }
-            chunk.append(literal: #","recorded_at":""#)
-            chunk.append(contentsOf: recordedAt)
-            chunk.append(literal: #"","schema":"#)
-            Self.appendDecimal(UInt64(recordSchema), to: &chunk)
-            chunk.append(literal: #","seq":"#)
-            Self.appendDecimal(seq, to: &chunk)
-            chunk.append(literal: #","stream":"#)
-            chunk.append(contentsOf: field(event.stream))
-            chunk.append(literal: #","type":"#)
-            chunk.append(contentsOf: field(event.type))
-            chunk.append(literal: #","version":"#)
-            Self.appendDecimal(version, to: &chunk)
-            chunk.append(literal: "}\n")
+            // The record's size but for its three numbers (at most 20 digits each).
+            let bound =
+                Self.recordLiteralBytes + data.count + effective.count + (meta?.count ?? 2) + recordedAt.count
+                + event.stream.count + event.type.count + 60
+            var cursor = ByteCursor(chunk.reserve(bound))
+            cursor.write(#"{"data":"#)
+            cursor.write(field(data))
+            cursor.write(#","effective_at":"#)
+            cursor.write(field(effective))
+            cursor.write(#","id":""#)
+            id.write(to: &cursor)
+            cursor.write(#"","meta":"#)
+            if let meta { cursor.write(field(meta)) } else { cursor.write("{}") }
+            cursor.write(#","recorded_at":""#)
+            cursor.write(recordedAt)
+            cursor.write(#"","schema":"#)
+            cursor.writeDecimal(UInt64(recordSchema))
+            cursor.write(#","seq":"#)
+            cursor.writeDecimal(seq)
+            cursor.write(#","stream":"#)
+            cursor.write(field(event.stream))
+            cursor.write(#","type":"#)
+            cursor.write(field(event.type))
+            cursor.write(#","version":"#)
+            cursor.writeDecimal(version)
+            cursor.write("}\n")
+            chunk.commit(to: cursor.position)
         }
         if largeFrames && chunk.count >= Self.chunkLimit {
             do { try flushChunk() } catch { problems.append("\(makeLabel()): \(error)") }
@@ -558,8 +576,13 @@ public final class AppendBatch {
                 descriptor: file, path: writer.layout.segmentPath(segmentName), frontier: update.frontier,
                 offset: writtenEnd)
         }
-        if only { pipeline?.processHere(chunk) } else { pipeline?.submit(chunk) }
-        chunk.removeAll(keepingCapacity: true)
+        if only {
+            pipeline?.processHere(chunk)
+            chunk.removeAll()
+        } else if let pipeline {
+            pipeline.submit(chunk)
+            chunk = pipeline.spare() ?? RecordChunk(capacity: Self.chunkLimit + 65_536)
+        }
     }
 
     /// Opens the segment this commit goes into: the current one, or a new one past the threshold.
@@ -631,8 +654,7 @@ public final class AppendBatch {
         }
     }
 
-    static func isTypeName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
+    static func isTypeName(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let first = bytes.first, first >= 65 && first <= 90, bytes.count <= 100 else { return false }
         return bytes.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
     }
@@ -753,13 +775,5 @@ final class ValidationJob: @unchecked Sendable {
             }
         }
         encoders.give(encoder, part)
-    }
-}
-
-extension [UInt8] {
-    /// Appends a literal's UTF-8 bytes with one copy.
-    @inline(__always)
-    mutating func append(literal: StaticString) {
-        append(contentsOf: UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 }

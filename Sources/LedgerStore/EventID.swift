@@ -50,6 +50,33 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Writes the lowercase textual form (36 bytes) at the cursor.
+    ///
+    /// - Parameter cursor: Where to write; it moves past the text.
+    func write(to cursor: inout ByteCursor) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
+            let text = buffer.baseAddress.unsafelyUnwrapped
+            Self.writeText(high: high, low: low, to: text)
+            cursor.write(UnsafeRawBufferPointer(start: text, count: 36))
+        }
+    }
+
+    /// The 36 bytes of the textual form at `out`.
+    @inline(__always)
+    private static func writeText(high: UInt64, low: UInt64, to out: UnsafeMutablePointer<UInt8>) {
+        var position = 0
+        for index in 0..<32 {
+            if index == 8 || index == 12 || index == 16 || index == 20 {
+                out[position] = UInt8(ascii: "-")
+                position += 1
+            }
+            let word = index < 16 ? high : low
+            let nibble = UInt8(truncatingIfNeeded: (word >> UInt64(60 - (index % 16) * 4)) & 0xF)
+            out[position] = nibble < 10 ? nibble + 48 : nibble + 87
+            position += 1
+        }
+    }
+
     /// Appends the lowercase textual form (36 bytes) to `out`.
     ///
     /// - Parameter out: The buffer.
@@ -57,17 +84,8 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
         // Written into 36 bytes on the stack, then appended with one copy.
         var text: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &text) { buffer in
-            var position = 0
-            for index in 0..<32 {
-                if index == 8 || index == 12 || index == 16 || index == 20 {
-                    buffer[position] = UInt8(ascii: "-")
-                    position += 1
-                }
-                let word = index < 16 ? high : low
-                let nibble = UInt8(truncatingIfNeeded: (word >> UInt64(60 - (index % 16) * 4)) & 0xF)
-                buffer[position] = nibble < 10 ? nibble + 48 : nibble + 87
-                position += 1
-            }
+            Self.writeText(
+                high: high, low: low, to: buffer.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self))
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<36]))
         }
     }

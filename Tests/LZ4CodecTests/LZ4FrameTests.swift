@@ -29,6 +29,30 @@ import Testing
         }
     }
 
+    /// Frames written into a reused buffer decode like the appended ones, and a destination
+    /// smaller than the bound is an error, not an overrun.
+    @Test func writeFrameIntoAReusedBufferAndRefuseTooLittleRoom() throws {
+        let room = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { room.deallocate() }
+        for size in [300_000, 10, 65_537] {
+            let source = Self.sample(size)
+            let bound = LZ4FrameEncoder.frameBound(count: size, blockSize: .large)
+            #expect(bound <= room.count)
+            let written = try source.withUnsafeBytes {
+                try LZ4FrameEncoder.writeFrame(
+                    of: $0, blockSize: .large, into: UnsafeMutableRawBufferPointer(rebasing: room[..<bound]))
+            }
+            #expect(Array(room[..<written]) == (try LZ4FrameEncoder.frame(of: source, blockSize: .large)))
+        }
+        let source = Self.sample(100_000)
+        #expect(throws: LZ4Error.self) {
+            try source.withUnsafeBytes {
+                _ = try LZ4FrameEncoder.writeFrame(
+                    of: $0, blockSize: .large, into: UnsafeMutableRawBufferPointer(rebasing: room[..<100]))
+            }
+        }
+    }
+
     @Test func stockToolDecodesOurFramesAndSkipsSkippableOnes() throws {
         let first = Array("hello\n".utf8)
         let second = Self.sample(200_000)

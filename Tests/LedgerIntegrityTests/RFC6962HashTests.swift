@@ -30,6 +30,7 @@ import Testing
         for (index, leaf) in leaves.enumerated() {
             #expect(RFC6962.leafHash(leaf) == expected[index])
             #expect(leaf.withUnsafeBytes { RFC6962.leafHash($0) } == expected[index])
+            #expect(([0x00] + leaf).withUnsafeBytes { RFC6962.leafHash(prefixed: $0) } == expected[index])
         }
         for (index, pair) in pairs.enumerated() {
             #expect(RFC6962.nodeHash(pair.0, pair.1) == expected[leaves.count + index])

@@ -31,6 +31,56 @@ import Testing
         }
     }
 
+    /// A bulk batch of ~13 MB: several 4 MiB chunks go through the hashing and compressing
+    /// pipeline, the later ones in chunks it handed back (recycled buffers), so a record left over
+    /// from an earlier chunk, a lost newline or a leaf hashed without its 0x00 would show here.
+    @Test func aBulkBatchOfManyFramesKeepsEveryRecordAndTheRoot() throws {
+        try TemporaryDirectory.with { dir in
+            let path = dir + "/ledger"
+            _ = try LedgerSetup.create(at: path, origin: nil)
+            let count = 40_000
+            let padding = String(repeating: "x", count: 250)
+            let input = (0..<count).map { LedgerFixture.event("party/p\($0 % 7)", "Noted", $0, extra: #","pad":"\#(padding)""#) }
+            let writer = try LedgerWriter(path: path)
+            let batch = writer.batch(largeFrames: true)
+            let buffers = input.map { line in
+                let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: line.count, alignment: 1)
+                copy.copyBytes(from: line)
+                return copy
+            }
+            defer { buffers.forEach { $0.deallocate() } }
+            for start in stride(from: 0, to: count, by: 9_000) {
+                let block = buffers[start..<min(start + 9_000, count)].map { UnsafeRawBufferPointer($0) }
+                batch.add(lines: block, firstLineNumber: start + 1)
+            }
+            let summary = try batch.finish()
+            #expect(summary.appended == count)
+            let lines = try LedgerFixture.lines(path)
+            #expect(lines.count == count)
+            for (index, line) in lines.enumerated() {
+                let record = try RecordEnvelope(line: Array(line))
+                #expect(record.seq == UInt64(index + 1))
+                #expect(record.version == UInt64(index / 7 + 1))
+                #expect(record.data == Array(#"{"n":\#(index),"pad":"\#(padding)"}"#.utf8))
+            }
+            let segment = try Data(contentsOf: URL(fileURLWithPath: path + "/segments/" + LedgerLayout.segmentName(firstSeq: 1)))
+            let scan = Array(segment).withUnsafeBytes { SegmentScan($0) }
+            #expect(scan.commits.count == 1)
+            let frames = Array(segment).withUnsafeBytes { raw in
+                var offsets: [Int] = []
+                var offset = 0
+                while offset < raw.count, case .data(let range, _)? = try? FrameScanner.frame(in: raw, at: offset) {
+                    offsets.append(offset)
+                    offset = range.upperBound
+                }
+                return offsets
+            }
+            #expect(frames.count >= 3)
+            #expect(summary.root.hexString == (try ReferenceMerkle.root(ofLines: lines)))
+            #expect(scan.commits.first?.marker.root == summary.root)
+        }
+    }
+
     @Test func versionsAndSeqsAreContiguous() throws {
         try TemporaryDirectory.with { dir in
             _ = try LedgerSetup.create(at: dir + "/l", origin: nil)

@@ -1,0 +1,106 @@
+/// Record lines gathered for one LZ4 frame: a growable byte buffer written through a pointer
+/// (one capacity check per record, not one per field).
+///
+/// The bulk path hands a full chunk to the `ChunkPipeline`, which hands it back once written
+/// (`ChunkPipeline.spare()`), so a long import keeps reusing the same few megabytes instead of
+/// faulting in fresh pages for every frame. One owner at a time: the batch while it fills the
+/// chunk, the pipeline from `submit` until it returns it; hence `@unchecked Sendable`.
+final class RecordChunk: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    /// Bytes written so far.
+    private(set) var count = 0
+
+    /// Creates an empty chunk with room for `capacity` bytes.
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// The bytes written.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// Makes room for at least `extra` more bytes and returns where they go; `commit(to:)` then
+    /// says how far the caller wrote.
+    ///
+    /// - Parameter extra: An upper bound of the bytes about to be written.
+    /// - Returns: The address of the first free byte.
+    @inline(__always)
+    func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + extra > capacity { grow(count + extra) }
+        return base + count
+    }
+
+    /// Marks the bytes up to `end` (a pointer from `reserve` moved past what was written) as written.
+    @inline(__always)
+    func commit(to end: UnsafeMutablePointer<UInt8>) {
+        count = base.distance(to: end)
+        assert(count <= capacity)
+    }
+
+    /// Forgets the bytes written, keeping the memory.
+    func removeAll() {
+        count = 0
+    }
+
+    private func grow(_ needed: Int) {
+        let larger = max(needed, 2 * capacity)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+}
+
+/// Writes bytes forward from a pointer into room reserved beforehand (`RecordChunk.reserve`).
+struct ByteCursor {
+    private(set) var position: UnsafeMutablePointer<UInt8>
+
+    init(_ position: UnsafeMutablePointer<UInt8>) {
+        self.position = position
+    }
+
+    @inline(__always)
+    mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        UnsafeMutableRawPointer(position).copyMemory(from: source, byteCount: bytes.count)
+        position += bytes.count
+    }
+
+    @inline(__always)
+    mutating func write(_ literal: StaticString) {
+        position.update(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        position += literal.utf8CodeUnitCount
+    }
+
+    @inline(__always)
+    mutating func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Writes the decimal digits of `value` (at most 20 bytes).
+    @inline(__always)
+    mutating func writeDecimal(_ value: UInt64) {
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        rest = value
+        var slot = position + digits
+        repeat {
+            slot -= 1
+            slot.pointee = UInt8(truncatingIfNeeded: rest % 10) + 48
+            rest /= 10
+        } while rest > 0
+        position += digits
+    }
+}
