@@ -138,9 +138,12 @@ public final class AppendBatch {
     /// - Parameters:
     ///   - line: The JSON object (no newline needed; surrounding whitespace is ignored).
     ///   - label: Where it came from, for messages (`line 12`).
-    static func prepare(_ line: UnsafeRawBufferPointer, encoder: inout CanonicalEncoder, validator: any EventValidator)
-        -> Prepared
-    {
+    ///   - storage: Where the canonical bytes of a valid event are kept for `commit` (a chunk of
+    ///     lines shares one, so that the bytes are not one allocation each, freed on another thread).
+    static func prepare(
+        _ line: UnsafeRawBufferPointer, encoder: inout CanonicalEncoder, validator: any EventValidator,
+        storage: RecordChunk
+    ) -> Prepared {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return .blank }
         do {
             try encoder.encode(line)
@@ -200,10 +203,10 @@ public final class AppendBatch {
             plainContent(range, field).map { String(decoding: out[$0], as: UTF8.self) }
         }
         let streamContent = plainContent(stream, "stream")
-        let streamName = streamContent.map { String(decoding: out[$0], as: UTF8.self) }
-        if let streamName, let streamContent,
+        if let streamContent,
             !out.withUnsafeBytes({ Self.isStreamName(UnsafeRawBufferPointer(rebasing: $0[streamContent])) })
         {
+            let streamName = String(decoding: out[streamContent], as: UTF8.self)
             lineProblems.append("stream: \"\(streamName)\" is not of the form kind/name (e.g. negotiation/zil-faw-assembly)")
         }
         let typeContent = plainContent(type, "type")
@@ -256,7 +259,7 @@ public final class AppendBatch {
                 lineProblems.append("schema: expected a positive integer")
             }
         }
-        guard lineProblems.isEmpty, let streamName, let typeName, let data, let effective, let stream, let type else {
+        guard lineProblems.isEmpty, streamContent != nil, let typeName, let data, let effective, let stream, let type else {
             return .invalid(lineProblems)
         }
         // An absent meta is recorded as `{}`, so it is validated as `{}`.
@@ -269,10 +272,14 @@ public final class AppendBatch {
         }
         switch verdict {
         case .success(let version):
+            let offset = storage.count
+            var cursor = ByteCursor(storage.reserve(out.count))
+            cursor.write(out)
+            storage.commit(to: cursor.position)
             return .valid(
                 PreparedEvent(
-                    bytes: out, data: data, meta: meta, effective: effective, stream: stream, type: type,
-                    streamName: streamName, typeName: typeName, schema: version, clientID: clientID, expected: expected))
+                    storage: storage, offset: offset, count: out.count, data: data, meta: meta, effective: effective,
+                    stream: stream, type: type, schema: version, clientID: clientID, expected: expected))
         case .failure(let found):
             return .invalid(found.problems.map { "\($0)" })
         }
@@ -285,7 +292,8 @@ public final class AppendBatch {
     ///   - label: Where it came from, for messages (`line 12`).
     public func add(_ line: UnsafeRawBufferPointer, label: String) {
         commitPending()
-        commit(Self.prepare(line, encoder: &encoder, validator: writer.options.validator), label: label)
+        let storage = RecordChunk(capacity: line.count)
+        commit(Self.prepare(line, encoder: &encoder, validator: writer.options.validator, storage: storage), label: label)
     }
 
     /// Validates many lines on both cores, then commits them in order.
@@ -352,19 +360,21 @@ public final class AppendBatch {
             return
         case .valid(let valid): event = valid
         }
+        // The bytes live in `event.storage`, which `event` keeps until the end of this call.
+        defer { withExtendedLifetime(event) {} }
         let out = event.bytes
         let data = event.data
         let meta = event.meta
         let effective = event.effective
-        let streamName = event.streamName
-        let typeName = event.typeName
+        let streamName = String(decoding: out[event.stream.dropFirst().dropLast()], as: UTF8.self)
+        func typeBytes() -> [UInt8] { Array(out[event.type.dropFirst().dropLast()]) }
         let clientID = event.clientID
         let expected = event.expected
         let recordSchema = event.schema
 
         if let clientID {
             let key = RecordEnvelope.contentKey(
-                stream: Array(streamName.utf8), type: Array(typeName.utf8), schema: recordSchema,
+                stream: Array(streamName.utf8), type: typeBytes(), schema: recordSchema,
                 effectiveAt: Array(out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]),
                 data: Array(out[data]), meta: meta.map { Array(out[$0]) } ?? Self.emptyObject)
             if let earlier = batchIDs[clientID] {
@@ -421,7 +431,7 @@ public final class AppendBatch {
         let id = clientID ?? writer.ids.make()
         if clientID != nil {
             let key = RecordEnvelope.contentKey(
-                stream: Array(streamName.utf8), type: Array(typeName.utf8), schema: recordSchema,
+                stream: Array(streamName.utf8), type: typeBytes(), schema: recordSchema,
                 effectiveAt: Array(out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]),
                 data: Array(out[data]), meta: meta.map { Array(out[$0]) } ?? Self.emptyObject)
             batchIDs[id] = (
@@ -435,7 +445,7 @@ public final class AppendBatch {
         }
         guard problems.isEmpty else { return }
 
-        event.bytes.withUnsafeBytes { out in
+        do {
             func field(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: out[range]) }
             // The record's size but for its three numbers (at most 20 digits each).
             let bound =
@@ -661,18 +671,25 @@ public final class AppendBatch {
 }
 
 /// One input line after validation: canonical bytes and where each envelope field sits in them.
-struct PreparedEvent: Sendable {
-    var bytes: [UInt8]
+///
+/// `@unchecked Sendable`: the storage is written once, by the thread that prepared the event,
+/// before the event is handed over, and only read after that.
+struct PreparedEvent: @unchecked Sendable {
+    /// Holds the canonical bytes at `offset..<offset + count`.
+    var storage: RecordChunk
+    var offset: Int
+    var count: Int
     var data: Range<Int>
     var meta: Range<Int>?
     var effective: Range<Int>
     var stream: Range<Int>
     var type: Range<Int>
-    var streamName: String
-    var typeName: String
     var schema: Int64
     var clientID: EventID?
     var expected: ExpectedVersion
+
+    /// The canonical bytes; valid while `storage` is alive (the caller keeps the event alive).
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage.base + offset, count: count) }
 }
 
 /// The outcome of validating one input line.
@@ -770,8 +787,13 @@ final class ValidationJob: @unchecked Sendable {
             next = end
             claim.unlock()
             guard start < end else { break }
+            // Canonical text is never longer than its input: the chunk's lines fit as they are.
+            var room = 0
+            for index in start..<end { room += lines[index].count }
+            let storage = RecordChunk(capacity: room)
             for index in start..<end {
-                results.store(AppendBatch.prepare(lines[index], encoder: &encoder, validator: validator), at: index)
+                results.store(
+                    AppendBatch.prepare(lines[index], encoder: &encoder, validator: validator, storage: storage), at: index)
             }
         }
         encoders.give(encoder, part)
