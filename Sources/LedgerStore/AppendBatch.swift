@@ -103,6 +103,9 @@ public final class AppendBatch {
     private var workers: [WorkerThread] = []
     /// The block validated by the last `add(lines:)`, still to be committed.
     private var pending: (PreparedResults, Int)?
+    /// The block the workers may still be validating (the last `add(lines:)` returns once this
+    /// thread runs out of lines, not once the workers do).
+    private var running: (ValidationJob, Int)?
 
     private var chunk: RecordChunk
     private var pipeline: ChunkPipeline?
@@ -123,6 +126,7 @@ public final class AppendBatch {
     }
 
     deinit {
+        awaitValidation()
         if file >= 0 { abort() }
         for worker in workers { worker.stop() }
     }
@@ -302,23 +306,38 @@ public final class AppendBatch {
     /// validation and record assembly overlap; once done committing, this thread validates too
     /// (the three take chunks of lines from the block, so no core idles while lines are left).
     /// The last block is committed by `finish()` (or by any other call that adds or looks at
-    /// problems). The lines need to stay valid only for the duration of the call.
+    /// problems).
+    ///
+    /// The call returns once this thread finds no lines left to take, while the workers may
+    /// still be on their last ones: the caller can read the next block meanwhile. So the lines
+    /// must stay valid until the next `add(lines:firstLineNumber:)` has returned, or until
+    /// `awaitValidation()`, `finish()` or any other call of the batch (each waits first).
     ///
     /// - Parameters:
     ///   - lines: The input lines, in order.
     ///   - firstLineNumber: The line number of `lines[0]`, for messages.
     public func add(lines: [UnsafeRawBufferPointer], firstLineNumber: Int) {
+        awaitValidation()
         let job = ValidationJob(lines: lines, encoders: encoders, validator: writer.options.validator)
         if workers.isEmpty { workers = [WorkerThread(), WorkerThread()] }
         for (part, worker) in workers.enumerated() { worker.run { job.run(part: part) } }
         commitPending()
         job.run(part: workers.count)
+        running = (job, firstLineNumber)
+    }
+
+    /// Waits for the workers to finish the block of the last `add(lines:firstLineNumber:)`;
+    /// after it, that call's lines are no longer read.
+    public func awaitValidation() {
+        guard let (job, firstLineNumber) = running else { return }
+        running = nil
         for worker in workers { worker.wait() }
         pending = (job.results, firstLineNumber)
     }
 
     /// Commits the block validated by the last `add(lines:firstLineNumber:)`, if any.
     private func commitPending() {
+        awaitValidation()
         guard let (box, firstLineNumber) = pending else { return }
         pending = nil
         for offset in 0..<box.count {
@@ -564,6 +583,7 @@ public final class AppendBatch {
     /// Drops everything written for this batch: the segment is truncated back (or a segment
     /// created for it removed), leaving the ledger byte-identical to before.
     public func abort() {
+        awaitValidation()
         guard file >= 0 else { return }
         _ = try? pipeline?.drain()
         if newSegment {

@@ -106,14 +106,18 @@ enum IDIndex {
     static let entrySize = 24
 
     static func encode(_ entries: [(EventID, UInt64)]) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(entries.count * entrySize)
-        for (id, seq) in entries {
-            for word in [id.high, id.low, seq] {
-                for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        // Stored word by word (a bulk import of 1M events writes 24 MB here before it returns).
+        [UInt8](unsafeUninitializedCapacity: entries.count * entrySize) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            var offset = 0
+            for (id, seq) in entries {
+                raw.storeBytes(of: id.high.littleEndian, toByteOffset: offset, as: UInt64.self)
+                raw.storeBytes(of: id.low.littleEndian, toByteOffset: offset + 8, as: UInt64.self)
+                raw.storeBytes(of: seq.littleEndian, toByteOffset: offset + 16, as: UInt64.self)
+                offset += entrySize
             }
+            initialized = offset
         }
-        return out
     }
 
     /// Loads the first `bytes` bytes of the table.

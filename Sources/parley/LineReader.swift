@@ -9,14 +9,26 @@ import LedgerStore
 /// Streams newline-separated lines from a file descriptor in 1 MiB reads (bounded memory).
 enum LineReader {
     /// Calls `body` with each block of complete lines read (without their newlines); a last
-    /// line without a newline comes as a block of its own. The pointers are valid only during the call.
-    static func forEachBlock(fd: Int32, path: String, _ body: ([UnsafeRawBufferPointer]) throws -> Void) throws {
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    /// line without a newline comes as a block of its own.
+    ///
+    /// Two buffers take turns, so the lines of a block stay valid until `body` has returned for
+    /// the next block: the consumer may go on working on a block (on other threads) while this
+    /// reads the next one, as long as each call of `body` first finishes with the block before.
+    /// `settle` is called before the buffers are freed, on every way out (errors included): it
+    /// must return only once nothing reads the lines any more.
+    static func forEachBlock(
+        fd: Int32, path: String, settle: () -> Void, _ body: ([UnsafeRawBufferPointer]) throws -> Void
+    ) throws {
+        let buffers = [ReadBuffer(capacity: 1 << 20), ReadBuffer(capacity: 1 << 20)]
+        // Declared after the buffers, so it runs while they are still alive.
+        defer { settle() }
+        var current = 0
         var filled = 0
         var lines: [UnsafeRawBufferPointer] = []
         while true {
-            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-            let count = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + filled, raw.count - filled) }
+            let buffer = buffers[current]
+            if filled == buffer.capacity { buffer.grow(to: 2 * buffer.capacity, keeping: filled) }
+            let count = read(fd, buffer.base + filled, buffer.capacity - filled)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw LedgerError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
@@ -25,33 +37,51 @@ enum LineReader {
             let scanFrom = filled
             filled += count
             var consumed = 0
-            try buffer.withUnsafeBytes { raw in
-                lines.removeAll(keepingCapacity: true)
-                var index = scanFrom
-                while index < filled {
-                    if let found = memchr(raw.baseAddress! + index, 0x0A, filled - index) {
-                        let end = raw.baseAddress!.distance(to: UnsafeRawPointer(found))
-                        lines.append(UnsafeRawBufferPointer(rebasing: raw[consumed..<end]))
-                        consumed = end + 1
-                        index = end + 1
-                    } else {
-                        break
-                    }
-                }
-                if !lines.isEmpty { try body(lines) }
+            lines.removeAll(keepingCapacity: true)
+            var index = scanFrom
+            while index < filled, let found = memchr(buffer.base + index, 0x0A, filled - index) {
+                let end = UnsafeRawPointer(buffer.base).distance(to: UnsafeRawPointer(found))
+                lines.append(UnsafeRawBufferPointer(start: buffer.base + consumed, count: end - consumed))
+                consumed = end + 1
+                index = end + 1
             }
-            if consumed > 0 {
-                buffer.withUnsafeMutableBytes { raw in
-                    if filled > consumed {
-                        raw.baseAddress!.copyMemory(from: raw.baseAddress! + consumed, byteCount: filled - consumed)
-                    }
-                }
-                filled -= consumed
-            }
+            guard !lines.isEmpty else { continue }
+            try body(lines)
+            // The other buffer's block was finished with by that call: the unfinished line moves
+            // there and reading goes on after it.
+            let next = buffers[1 - current]
+            let tail = filled - consumed
+            if next.capacity < tail { next.grow(to: buffer.capacity, keeping: 0) }
+            if tail > 0 { next.base.update(from: buffer.base + consumed, count: tail) }
+            current = 1 - current
+            filled = tail
         }
-        if filled > 0 {
-            try buffer.withUnsafeBytes { raw in try body([UnsafeRawBufferPointer(rebasing: raw[0..<filled])]) }
-        }
+        if filled > 0 { try body([UnsafeRawBufferPointer(start: buffers[current].base, count: filled)]) }
+    }
+}
+
+/// A byte buffer of `LineReader`'s that does not move while its lines are read.
+private final class ReadBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// Moves to a larger allocation, keeping the first `keeping` bytes (only while no line of
+    /// this buffer is being read).
+    func grow(to size: Int, keeping: Int) {
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        moved.update(from: base, count: keeping)
+        base.deallocate()
+        base = moved
+        capacity = size
     }
 }
 

@@ -161,7 +161,7 @@ extension Parley {
             let batch = writer.batch(largeFrames: true, collectResults: false)
             let progress = ProgressLine(enabled: Output.stderrIsTerminal, label: "validating and writing")
             var lineNumber = 0
-            try LineReader.forEachBlock(fd: fd, path: file) { lines in
+            try LineReader.forEachBlock(fd: fd, path: file, settle: batch.awaitValidation) { lines in
                 batch.add(lines: lines, firstLineNumber: lineNumber + 1)
                 lineNumber += lines.count
                 progress.tick(lineNumber)
