@@ -16,7 +16,8 @@ import Testing
             let huge = String(repeating: "0123456789abcdef", count: 160_000)  // 2.5 MB, over two buffers
             let big = #"{"stream":"note/huge","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"text":"\#(huge)"}}"#
             lines.insert(Data(big.utf8), at: 7_000)
-            lines.append(Data(#"{"stream":"note/last","type":"Noted","effective_at":"2005-01-02T00:00:00Z","data":{"n":1}}"#.utf8))
+            lines.append(
+                Data(#"{"stream":"note/last","type":"Noted","effective_at":"2005-01-02T00:00:00Z","data":{"n":1}}"#.utf8))
             let input = dir + "/input.ndjson"
             // No newline after the last line.
             try Data(lines.joined(separator: [0x0A])).write(to: URL(fileURLWithPath: input))
