@@ -297,7 +297,7 @@ public struct CanonicalEncoder {
                 PendingMember(
                     spanStart: spanStart, valueStart: valueStart, spanEnd: written, escapedKeyStart: escapedKeyStart,
                     escapedKeyEnd: escapedKeyEnd,
-                    prefix: escaped ? 0 : Self.prefix(UnsafeRawBufferPointer(rebasing: lexer.input[raw]))))
+                    prefix: escaped ? 0 : Self.prefix(lexer.input, raw)))
             lexer.skipWhitespace()
             guard !lexer.atEnd else { throw JSONLexer.Failure(message: "unterminated object", offset: lexer.position) }
             if lexer.current == UInt8(ascii: ",") {
@@ -366,18 +366,22 @@ public struct CanonicalEncoder {
                 start: out.unsafelyUnwrapped + member.plainKeyOffset, count: member.plainKeyLength))
     }
 
-    /// The sort key of a plain member name: its first eight bytes as a big-endian number, zero
-    /// padded, or 0 (compare in full) when one of them is not ASCII.
+    /// The sort key of a plain member name at `key` in `input`: its first eight bytes as a
+    /// big-endian number, zero padded, or 0 (compare in full) when one of them is not ASCII.
+    /// One unaligned load where the input has eight bytes from the name's start (it always has
+    /// the closing quote after the name, so only short names near the end need the byte loop).
     @inline(__always)
-    private static func prefix(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        var prefix: UInt64 = 0
+    private static func prefix(_ input: UnsafeRawBufferPointer, _ key: Range<Int>) -> UInt64 {
         let count = min(key.count, 8)
-        for index in 0..<count {
-            let byte = key[index]
-            if byte >= 0x80 { return 0 }
-            prefix |= UInt64(byte) << (56 - 8 * index)
+        var word: UInt64 = 0
+        if key.lowerBound &+ 8 <= input.count {
+            word = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: key.lowerBound, as: UInt64.self))
+            if count < 8 { word &= (1 &<< (UInt64(count) &* 8)) &- 1 }
+        } else {
+            for index in 0..<count { word |= UInt64(input[key.lowerBound + index]) << (8 * UInt64(index)) }
         }
-        return prefix
+        if word & 0x8080_8080_8080_8080 != 0 { return 0 }
+        return word.byteSwapped
     }
 
     /// RFC 8785 order of two members' keys. Different nonzero prefixes settle it: they are

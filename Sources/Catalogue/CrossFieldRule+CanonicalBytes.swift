@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension CrossFieldRule {
     /// Whether the rule holds for a body given as canonical JSON bytes, decided without building
     /// a tree (the fast path; `check(_:into:)` on the parsed body is the reference).
@@ -189,13 +195,17 @@ private struct CanonicalObject {
 
     /// Just past the closing quote of the string whose opening quote is at `start`.
     private static func stringEnd(_ input: UnsafeRawBufferPointer, _ start: Int) -> Int {
+        guard let base = input.baseAddress else { return input.count }
         var index = start + 1
-        while index < input.count {
-            switch input[index] {
-            case UInt8(ascii: "\\"): index += 2
-            case UInt8(ascii: "\""): return index + 1
-            default: index += 1
+        // The next quote (libc's vectorised search), unless an odd run of backslashes escapes it.
+        while index < input.count, let found = memchr(base + index, 0x22, input.count - index) {
+            let quote = base.distance(to: UnsafeRawPointer(found))
+            var backslashes = 0
+            while quote - 1 - backslashes > start, input[quote - 1 - backslashes] == UInt8(ascii: "\\") {
+                backslashes += 1
             }
+            if backslashes % 2 == 0 { return quote + 1 }
+            index = quote + 1
         }
         return input.count
     }

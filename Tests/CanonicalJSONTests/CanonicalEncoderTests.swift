@@ -51,6 +51,25 @@ import Testing
         }
     }
 
+    /// Member order by the 8-byte prefixes (one load, or a byte loop for short names near the end
+    /// of the text) agrees with the tree serializer's full comparison: empty and short names,
+    /// names that share their first eight bytes, and raw non-ASCII bytes inside the first eight.
+    @Test func memberOrderAgreesWithTheTreeSerializerForEveryPrefixShape() throws {
+        let names = [
+            "", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgh0", "abcdefgha", "aé", "aéb", "éa", #"a\u0000"#,
+            "zz", "z", "abc", "abcdefghij_longer",
+        ]
+        var random = SplitMix64(seed: 11)
+        for round in 0..<50 {
+            let members = names.enumerated().map { #""\#($0.element)":\#($0.offset)"# }
+            let shuffled = members.shuffled(using: &random)
+            // Nested too, so that some names sit right before the end of the text.
+            let text = "{" + shuffled.joined(separator: ",") + #","inner":{"# + shuffled.suffix(round % 5 + 1).joined(separator: ",") + "}}"
+            let canonical = try Self.canonical(text)
+            #expect(canonical == (try JSONValue(parsing: Array(text.utf8)).canonicalString), "\(text)")
+        }
+    }
+
     /// Duplicates are found by the sort: in small objects (insertion sort, names of up to eight
     /// bytes compared by prefix, longer ones in full) and in big ones (the library sort).
     @Test(arguments: [3, 9, 17, 40])

@@ -394,6 +394,18 @@ extension EventCatalogue {
             data:
                 #"{"party": "mac", "role": "director", "person": {"name": "Konstantin Laptev"}, "from": "2005-01-02", "to": "2005-01-01"}"#,
             expected: [#"data.from: "2005-01-02" is after data.to "2005-01-01""#]),
+        // Escaped quotes and a trailing escaped backslash in a member the byte scan passes over
+        // on its way to `to`: it must find each string's real end.
+        RuleCase(
+            type: "RoleAssigned",
+            data:
+                #"{"party": "mac", "role": "director", "person": {"name": "K \"the\" L\\"}, "from": "2005-01-02", "to": "2005-01-01"}"#,
+            expected: [#"data.from: "2005-01-02" is after data.to "2005-01-01""#]),
+        RuleCase(
+            type: "RoleAssigned",
+            data:
+                #"{"party": "mac", "role": "director", "person": {"name": "\\\"x\\"}, "from": "2005-01-01", "to": "2005-01-02"}"#,
+            expected: []),
     ]
 
     @Test("cross-field rules", arguments: ruleCases)
