@@ -64,7 +64,9 @@ import Testing
             let members = names.enumerated().map { #""\#($0.element)":\#($0.offset)"# }
             let shuffled = members.shuffled(using: &random)
             // Nested too, so that some names sit right before the end of the text.
-            let text = "{" + shuffled.joined(separator: ",") + #","inner":{"# + shuffled.suffix(round % 5 + 1).joined(separator: ",") + "}}"
+            let text =
+                "{" + shuffled.joined(separator: ",") + #","inner":{"# + shuffled.suffix(round % 5 + 1).joined(separator: ",")
+                + "}}"
             let canonical = try Self.canonical(text)
             #expect(canonical == (try JSONValue(parsing: Array(text.utf8)).canonicalString), "\(text)")
         }
