@@ -20,8 +20,9 @@ enum LineReader {
         fd: Int32, path: String, settle: () -> Void, _ body: ([UnsafeRawBufferPointer]) throws -> Void
     ) throws {
         let buffers = [ReadBuffer(capacity: 1 << 20), ReadBuffer(capacity: 1 << 20)]
-        // Declared after the buffers, so it runs while they are still alive.
-        defer { settle() }
+        // Swift may free a value after its last use, before the end of its scope: the buffers
+        // are kept alive explicitly until nothing reads their lines any more.
+        defer { withExtendedLifetime(buffers) { settle() } }
         var current = 0
         var filled = 0
         var lines: [UnsafeRawBufferPointer] = []
