@@ -73,7 +73,8 @@ public final class AppendBatch {
         "data, effective_at, expected_version, id, meta, schema, stream, type"
     private static let chunkLimit = 4 << 20
     private static let emptyObject: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "}")]
-    /// The bytes of a record's member names and punctuation: everything but the values.
+    /// The bytes of a record's member names and punctuation, its newline and its 36-byte id:
+    /// everything but the other values.
     private static let recordLiteralBytes =
         #"{"data":,"effective_at":,"id":"","meta":,"recorded_at":"","schema":,"seq":,"stream":,"type":,"version":}"#
         .utf8.count + 1 + 36
