@@ -662,26 +662,13 @@ public final class AppendBatch {
         return true
     }
 
-    /// Appends the decimal digits of `value`.
+    /// Appends the decimal digits of `value` (`ByteCursor.writeDecimal` into room on the stack).
     static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-        if value < 10 {
-            out.append(UInt8(value) + 48)
-            return
-        }
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8
-            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 {
-                buffer[19 - count] = UInt8(rest % 10) + 48
-                rest /= 10
-                count += 1
-            }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { room in
+            let start = room.baseAddress.unsafelyUnwrapped
+            var cursor = ByteCursor(start)
+            cursor.writeDecimal(value)
+            out.append(contentsOf: UnsafeBufferPointer(start: start, count: start.distance(to: cursor.position)))
         }
     }
 

@@ -12,8 +12,9 @@ import LedgerIntegrity
 /// so that a bulk append parses on one core while the other hashes and compresses.
 ///
 /// Thread-safety: `frontier`, `written`, `failure` and `frame` are only touched by blocks on
-/// `queue` while chunks are in flight (`spareChunks` only under its lock); the owner reads them only after `drain()`, which waits for the queue to
-/// empty (a happens-before edge). That single-owner discipline is why `@unchecked Sendable` is safe.
+/// `queue` while chunks are in flight (`spareChunks` only under its lock); the owner reads them
+/// only after `drain()`, which waits for the queue to empty (a happens-before edge). That
+/// single-owner discipline is why `@unchecked Sendable` is safe.
 final class ChunkPipeline: @unchecked Sendable {
     /// Made by the first `submit` (a commit done wholly by `processHere` needs none).
     private var queue: DispatchQueue?

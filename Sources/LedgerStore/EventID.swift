@@ -50,15 +50,12 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Writes the lowercase textual form (36 bytes) at the cursor.
+    /// Writes the lowercase textual form (36 bytes) at the cursor, in the room reserved there.
     ///
     /// - Parameter cursor: Where to write; it moves past the text.
     func write(to cursor: inout ByteCursor) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
-            let text = buffer.baseAddress.unsafelyUnwrapped
-            Self.writeText(high: high, low: low, to: text)
-            cursor.write(UnsafeRawBufferPointer(start: text, count: 36))
-        }
+        Self.writeText(high: high, low: low, to: cursor.position)
+        cursor.skip(36)
     }
 
     /// The 36 bytes of the textual form at `out`.

@@ -80,6 +80,12 @@ struct ByteCursor {
         position += literal.utf8CodeUnitCount
     }
 
+    /// Moves past `count` bytes the caller wrote at `position` itself.
+    @inline(__always)
+    mutating func skip(_ count: Int) {
+        position += count
+    }
+
     @inline(__always)
     mutating func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { write($0) }
