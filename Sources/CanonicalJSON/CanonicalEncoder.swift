@@ -12,7 +12,8 @@ public struct CanonicalEncoder {
     public struct Member: Sendable {
         /// The decoded key bytes, a range in `keyBytes`.
         public var key: Range<Int>
-        /// The canonical value bytes, a range in `output`.
+        /// The canonical value bytes: a range in `output`, or of offsets from the destination of
+        /// `encode(_:into:)`.
         public var value: Range<Int>
     }
 
@@ -68,35 +69,62 @@ public struct CanonicalEncoder {
     /// - Parameter input: The JSON text (UTF-8).
     /// - Throws: `JSONInputError` naming the field (dotted path) and the problem.
     public mutating func encode(_ input: UnsafeRawBufferPointer) throws(JSONInputError) {
-        keyBytes.removeAll(keepingCapacity: true)
-        topLevel.removeAll(keepingCapacity: true)
-        pending.removeAll(keepingCapacity: true)
-        path.removeAll(keepingCapacity: true)
         var failure: JSONLexer.Failure?
-        capacity = max(input.count, 1)
-        output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            out = buffer.baseAddress
-            written = 0
-            defer {
-                initialized = written
-                out = nil
-            }
-            var lexer = JSONLexer(input)
-            do throws(JSONLexer.Failure) {
-                lexer.skipWhitespace()
-                try value(&lexer, depth: 0)
-                lexer.skipWhitespace()
-                if !lexer.atEnd {
-                    throw JSONLexer.Failure(message: "unexpected \(lexer.found) after the JSON value", offset: lexer.position)
-                }
-            } catch {
-                failure = error
-            }
+        output = [UInt8](unsafeUninitializedCapacity: max(input.count, 1)) { buffer, initialized in
+            let result = run(input, into: buffer.baseAddress.unsafelyUnwrapped)
+            initialized = result.written
+            failure = result.failure
         }
         if let failure {
             output.removeAll()
             throw JSONInputError(path: pathString(), message: failure.message, offset: failure.offset)
         }
+    }
+
+    /// Canonicalises one JSON document into memory the caller owns, skipping `output`: the bulk
+    /// append writes each record straight into the buffer of its frame this way.
+    ///
+    /// - Parameters:
+    ///   - input: The JSON text (UTF-8).
+    ///   - destination: Room for `input.count` bytes (canonical text is never longer).
+    /// - Returns: How many bytes were written; `topLevel`'s value ranges are offsets from
+    ///   `destination`. `output` is left as it was.
+    /// - Throws: `JSONInputError` naming the field (dotted path) and the problem; what was
+    ///   written at `destination` is then meaningless.
+    public mutating func encode(_ input: UnsafeRawBufferPointer, into destination: UnsafeMutablePointer<UInt8>)
+        throws(JSONInputError) -> Int
+    {
+        let result = run(input, into: destination)
+        if let failure = result.failure {
+            throw JSONInputError(path: pathString(), message: failure.message, offset: failure.offset)
+        }
+        return result.written
+    }
+
+    /// Encodes `input` at `destination` (room for `input.count` bytes, at least one).
+    private mutating func run(_ input: UnsafeRawBufferPointer, into destination: UnsafeMutablePointer<UInt8>)
+        -> (written: Int, failure: JSONLexer.Failure?)
+    {
+        keyBytes.removeAll(keepingCapacity: true)
+        topLevel.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        path.removeAll(keepingCapacity: true)
+        capacity = max(input.count, 1)
+        out = destination
+        written = 0
+        defer { out = nil }
+        var lexer = JSONLexer(input)
+        do throws(JSONLexer.Failure) {
+            lexer.skipWhitespace()
+            try value(&lexer, depth: 0)
+            lexer.skipWhitespace()
+            if !lexer.atEnd {
+                throw JSONLexer.Failure(message: "unexpected \(lexer.found) after the JSON value", offset: lexer.position)
+            }
+        } catch {
+            return (written, error)
+        }
+        return (written, nil)
     }
 
     /// Canonicalises one JSON document given as bytes.

@@ -150,12 +150,15 @@ public final class AppendBatch {
         storage: RecordChunk
     ) -> Prepared {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return .blank }
+        // The record's bytes go straight to the chunk; they count as written only once valid.
+        let destination = storage.reserve(line.count)
+        let out: UnsafeRawBufferPointer
         do {
-            try encoder.encode(line)
+            out = UnsafeRawBufferPointer(start: destination, count: try encoder.encode(line, into: destination))
         } catch {
             return .invalid(["\(error)"])
         }
-        guard encoder.output.first == UInt8(ascii: "{") else {
+        guard out.first == UInt8(ascii: "{") else {
             return .invalid(["an event must be a JSON object"])
         }
         var data: Range<Int>?
@@ -184,13 +187,10 @@ public final class AppendBatch {
                 }
             }
         }
-        let out = encoder.output
         /// Whether the value at `range` is a string without escapes.
         func isPlainString(_ range: Range<Int>) -> Bool {
-            out.withUnsafeBytes { raw in
-                raw[range.lowerBound] == UInt8(ascii: "\"")
-                    && memchr(raw.baseAddress.unsafelyUnwrapped + range.lowerBound, 0x5C, range.count) == nil
-            }
+            out[range.lowerBound] == UInt8(ascii: "\"")
+                && memchr(out.baseAddress.unsafelyUnwrapped + range.lowerBound, 0x5C, range.count) == nil
         }
         /// The content of a string value without escapes (nil, with a problem noted, otherwise).
         func plainContent(_ range: Range<Int>?, _ field: String) -> Range<Int>? {
@@ -208,26 +208,20 @@ public final class AppendBatch {
             plainContent(range, field).map { String(decoding: out[$0], as: UTF8.self) }
         }
         let streamContent = plainContent(stream, "stream")
-        if let streamContent,
-            !out.withUnsafeBytes({ Self.isStreamName(UnsafeRawBufferPointer(rebasing: $0[streamContent])) })
-        {
+        if let streamContent, !Self.isStreamName(UnsafeRawBufferPointer(rebasing: out[streamContent])) {
             let streamName = String(decoding: out[streamContent], as: UTF8.self)
             lineProblems.append("stream: \"\(streamName)\" is not of the form kind/name (e.g. negotiation/zil-faw-assembly)")
         }
         let typeContent = plainContent(type, "type")
         let typeName = typeContent.map { String(decoding: out[$0], as: UTF8.self) }
-        if let typeName, let typeContent,
-            !out.withUnsafeBytes({ Self.isTypeName(UnsafeRawBufferPointer(rebasing: $0[typeContent])) })
-        {
+        if let typeName, let typeContent, !Self.isTypeName(UnsafeRawBufferPointer(rebasing: out[typeContent])) {
             lineProblems.append("type: \"\(typeName)\" is not an UpperCamelCase event type name")
         }
         if let effective, !isPlainString(effective) {
             lineProblems.append("effective_at: expected an RFC 3339 date-time string")
         } else if let effective,
-            out.withUnsafeBytes({
-                Timestamp(
-                    rfc3339Bytes: UnsafeRawBufferPointer(rebasing: $0[(effective.lowerBound + 1)..<(effective.upperBound - 1)]))
-            }) == nil
+            Timestamp(rfc3339Bytes: UnsafeRawBufferPointer(rebasing: out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]))
+                == nil
         {
             let effectiveAt = String(decoding: out[effective].dropFirst().dropLast(), as: UTF8.self)
             lineProblems.append("effective_at: \"\(effectiveAt)\" is not an RFC 3339 date-time (e.g. 2005-03-15T00:00:00Z)")
@@ -268,19 +262,15 @@ public final class AppendBatch {
             return .invalid(lineProblems)
         }
         // An absent meta is recorded as `{}`, so it is validated as `{}`.
-        let verdict: Result<Int64, ValidationProblems> = out.withUnsafeBytes { raw in
-            emptyObject.withUnsafeBytes { empty in
-                validator.validate(
-                    type: typeName, schema: schema, data: UnsafeRawBufferPointer(rebasing: raw[data]),
-                    meta: meta.map { UnsafeRawBufferPointer(rebasing: raw[$0]) } ?? empty)
-            }
+        let verdict: Result<Int64, ValidationProblems> = emptyObject.withUnsafeBytes { empty in
+            validator.validate(
+                type: typeName, schema: schema, data: UnsafeRawBufferPointer(rebasing: out[data]),
+                meta: meta.map { UnsafeRawBufferPointer(rebasing: out[$0]) } ?? empty)
         }
         switch verdict {
         case .success(let version):
             let offset = storage.count
-            var cursor = ByteCursor(storage.reserve(out.count))
-            cursor.write(out)
-            storage.commit(to: cursor.position)
+            storage.commit(to: destination + out.count)
             return .valid(
                 PreparedEvent(
                     storage: storage, offset: offset, count: out.count, data: data, meta: meta, effective: effective,

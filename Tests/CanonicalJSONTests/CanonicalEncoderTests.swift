@@ -94,6 +94,35 @@ import Testing
         }
     }
 
+    /// Encoding into the caller's memory writes what `output` would hold, with `topLevel`'s
+    /// ranges counted from the destination, and leaves `output` alone; a failure still names the field.
+    @Test func encodingIntoCallerMemoryMatchesOutput() throws {
+        let documents = [#" { "z" : [ 1 , { "y":true, "x":null } ] , "a" : "\u0041" , "m":{} } "#, #"{"b":-0}"#, "[1, 2]"]
+        var encoder = CanonicalEncoder()
+        for text in documents {
+            let input = Array(text.utf8)
+            try input.withUnsafeBytes { raw in try encoder.encode(raw) }
+            let expected = encoder.output
+            let expectedMembers = encoder.topLevel.map { Array(expected[$0.value]) }
+            let destination = UnsafeMutablePointer<UInt8>.allocate(capacity: input.count + 8)
+            defer { destination.deallocate() }
+            destination.initialize(repeating: 0xEE, count: input.count + 8)
+            let written = try input.withUnsafeBytes { raw in try encoder.encode(raw, into: destination + 8) }
+            let bytes = Array(UnsafeBufferPointer(start: destination + 8, count: written))
+            #expect(bytes == expected)
+            #expect(encoder.output == expected)
+            #expect(encoder.topLevel.map { Array(bytes[$0.value]) } == expectedMembers)
+            #expect(Array(UnsafeBufferPointer(start: destination, count: 8)) == [UInt8](repeating: 0xEE, count: 8))
+        }
+        let bad = Array(#"{"a":{"b":1.5}}"#.utf8)
+        let room = UnsafeMutablePointer<UInt8>.allocate(capacity: bad.count)
+        defer { room.deallocate() }
+        let failure = #expect(throws: JSONInputError.self) {
+            try bad.withUnsafeBytes { raw in try encoder.encode(raw, into: room) }
+        }
+        #expect(failure?.path == "a.b")
+    }
+
     @Test func fractionalMessageSaysHowToFixIt() throws {
         #expect(throws: JSONInputError.self) { try Self.canonical(#"{"x":35000.5}"#) }
         do { _ = try Self.canonical(#"{"x":35000.5}"#) } catch let error as JSONInputError {
