@@ -220,7 +220,8 @@ public final class AppendBatch {
         if let effective, !isPlainString(effective) {
             lineProblems.append("effective_at: expected an RFC 3339 date-time string")
         } else if let effective,
-            Timestamp(rfc3339Bytes: UnsafeRawBufferPointer(rebasing: out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]))
+            Timestamp(
+                rfc3339Bytes: UnsafeRawBufferPointer(rebasing: out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]))
                 == nil
         {
             let effectiveAt = String(decoding: out[effective].dropFirst().dropLast(), as: UTF8.self)
