@@ -58,20 +58,43 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
         cursor.skip(36)
     }
 
-    /// The 36 bytes of the textual form at `out`.
+    /// The 36 bytes of the textual form at `out`: five groups of hex digits (8-4-4-4-12), each
+    /// written eight or four digits at a time from one word (see `hexDigits`).
     @inline(__always)
     private static func writeText(high: UInt64, low: UInt64, to out: UnsafeMutablePointer<UInt8>) {
-        var position = 0
-        for index in 0..<32 {
-            if index == 8 || index == 12 || index == 16 || index == 20 {
-                out[position] = UInt8(ascii: "-")
-                position += 1
-            }
-            let word = index < 16 ? high : low
-            let nibble = UInt8(truncatingIfNeeded: (word >> UInt64(60 - (index % 16) * 4)) & 0xF)
-            out[position] = nibble < 10 ? nibble + 48 : nibble + 87
-            position += 1
+        let raw = UnsafeMutableRawPointer(out)
+        raw.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: high >> 32)), toByteOffset: 0, as: UInt64.self)
+        out[8] = UInt8(ascii: "-")
+        out[13] = UInt8(ascii: "-")
+        withUnsafeBytes(of: hexDigits(UInt32(truncatingIfNeeded: high))) { digits in
+            (raw + 9).copyMemory(from: digits.baseAddress.unsafelyUnwrapped, byteCount: 4)
+            (raw + 14).copyMemory(from: digits.baseAddress.unsafelyUnwrapped + 4, byteCount: 4)
         }
+        out[18] = UInt8(ascii: "-")
+        out[23] = UInt8(ascii: "-")
+        withUnsafeBytes(of: hexDigits(UInt32(truncatingIfNeeded: low >> 32))) { digits in
+            (raw + 19).copyMemory(from: digits.baseAddress.unsafelyUnwrapped, byteCount: 4)
+            (raw + 24).copyMemory(from: digits.baseAddress.unsafelyUnwrapped + 4, byteCount: 4)
+        }
+        raw.storeBytes(of: hexDigits(UInt32(truncatingIfNeeded: low)), toByteOffset: 28, as: UInt64.self)
+    }
+
+    /// The eight lowercase hex digits of `value`, most significant first, as the bytes of a
+    /// word in memory order (so stored as is on a little-endian machine, byte-swapped otherwise).
+    ///
+    /// The nibbles are spread one per byte, then each byte becomes `'0' + n`, plus 39 more
+    /// (`'a' - '0' - 10`) where n ≥ 10, which is where n + 6 reaches 16. No byte carries into
+    /// the next: each stays below 0x80.
+    @inline(__always)
+    static func hexDigits(_ value: UInt32) -> UInt64 {
+        var spread = UInt64(value)
+        spread = (spread | spread << 16) & 0x0000_FFFF_0000_FFFF
+        spread = (spread | spread << 8) & 0x00FF_00FF_00FF_00FF
+        spread = (spread | spread << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        let letters = ((spread &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        let digits = spread &+ 0x3030_3030_3030_3030 &+ letters &* 39
+        // `spread` holds the first digit in its top byte; memory order wants it first.
+        return digits.byteSwapped.littleEndian
     }
 
     /// Appends the lowercase textual form (36 bytes) to `out`.
