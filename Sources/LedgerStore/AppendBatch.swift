@@ -87,7 +87,7 @@ public final class AppendBatch {
     private let recordedAtTime: Timestamp
 
     private var update: LedgerIndex
-    private var versions: [String: UInt64] = [:]
+    private var versions = BatchStreamVersions()
     private var batchIDs: [EventID: (seq: UInt64, key: [UInt8], result: AppendResult)] = [:]
     private var newIDs: [(EventID, UInt64)] = []
     private var results: [AppendResult] = []
@@ -377,7 +377,10 @@ public final class AppendBatch {
         let data = event.data
         let meta = event.meta
         let effective = event.effective
-        let streamName = String(decoding: out[event.stream.dropFirst().dropLast()], as: UTF8.self)
+        let streamBytes = UnsafeRawBufferPointer(rebasing: out[event.stream.dropFirst().dropLast()])
+        // One look-up of the stream's bytes for a stream this batch has seen (the common case).
+        let known = versions.entry(streamBytes)
+        var streamName: String { known.map { versions.names[$0] } ?? String(decoding: streamBytes, as: UTF8.self) }
         func typeBytes() -> [UInt8] { Array(out[event.type.dropFirst().dropLast()]) }
         let clientID = event.clientID
         let expected = event.expected
@@ -385,7 +388,7 @@ public final class AppendBatch {
 
         if let clientID {
             let key = RecordEnvelope.contentKey(
-                stream: Array(streamName.utf8), type: typeBytes(), schema: recordSchema,
+                stream: Array(streamBytes), type: typeBytes(), schema: recordSchema,
                 effectiveAt: Array(out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]),
                 data: Array(out[data]), meta: meta.map { Array(out[$0]) } ?? Self.emptyObject)
             if let earlier = batchIDs[clientID] {
@@ -426,9 +429,7 @@ public final class AppendBatch {
             }
         }
 
-        // One hash of the stream name for a stream this batch has seen (the common case).
-        let known = versions.index(forKey: streamName)
-        let current = known.map { versions.values[$0] } ?? update.streams[streamName] ?? 0
+        let current = known.map { versions.versions[$0] } ?? update.streams[streamName] ?? 0
         guard expected.isSatisfied(by: current) else {
             conflict = true
             problems.append(
@@ -436,23 +437,30 @@ public final class AppendBatch {
             return
         }
         let version = current + 1
-        if let known { versions.values[known] = version } else { versions[streamName] = version }
+        let entry: Int
+        if let known {
+            versions.versions[known] = version
+            entry = known
+        } else {
+            entry = versions.add(streamBytes, version: version)
+        }
+        let stream = versions.names[entry]
         let seq = update.lastSeq + UInt64(appended) + 1
         appended += 1
         let id = clientID ?? writer.ids.make()
         if clientID != nil {
             let key = RecordEnvelope.contentKey(
-                stream: Array(streamName.utf8), type: typeBytes(), schema: recordSchema,
+                stream: Array(streamBytes), type: typeBytes(), schema: recordSchema,
                 effectiveAt: Array(out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]),
                 data: Array(out[data]), meta: meta.map { Array(out[$0]) } ?? Self.emptyObject)
             batchIDs[id] = (
-                seq, key, AppendResult(seq: seq, id: id.description, stream: streamName, version: version, alreadyPresent: true)
+                seq, key, AppendResult(seq: seq, id: id.description, stream: stream, version: version, alreadyPresent: true)
             )
         }
         newIDs.append((id, seq))
         if collectResults {
             results.append(
-                AppendResult(seq: seq, id: id.description, stream: streamName, version: version, alreadyPresent: false))
+                AppendResult(seq: seq, id: id.description, stream: stream, version: version, alreadyPresent: false))
         }
         guard problems.isEmpty else { return }
 
@@ -558,7 +566,7 @@ public final class AppendBatch {
             file = -1
             update.lastSeq = last
             update.lastRecordedAt = recordedAtTime
-            for (name, version) in versions { update.streams[name] = version }
+            for (name, version) in zip(versions.names, versions.versions) { update.streams[name] = version }
             update.segment = segmentName
             update.committedEnd = writtenEnd
             update.markerStart = markerStart

@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -5,8 +7,8 @@
 #endif
 
 /// A fixed map from names to values for the lookups validation does on every event (member
-/// names in object schemas, event type names): open addressing over a cheap hash of the name's
-/// UTF-8 bytes, confirmed by string equality.
+/// names in object schemas, event type names): open addressing over the name's `NameHash`,
+/// confirmed by string equality.
 ///
 /// It does the job of a `Dictionary`, whose seeded SipHash costs several hundred instructions a
 /// lookup on names like `"StatementReported"`; validation makes one lookup per member of every
@@ -88,26 +90,13 @@ struct NameTable<Value: Sendable>: Sendable {
     /// The names, sorted.
     var sortedNames: [String] { names }
 
-    /// A cheap hash of the name's UTF-8 bytes: its length mixed with its first and last eight
-    /// bytes (all of them for the short names schemas use). Collisions only cost a probe.
+    /// The name's `NameHash`.
     private static func hash(_ name: String) -> Int {
         if let hash = name.utf8.withContiguousStorageIfAvailable(hash) { return hash }
         return Array(name.utf8).withUnsafeBufferPointer(hash)
     }
 
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let count = bytes.count
-        var head: UInt64 = 0
-        var tail: UInt64 = 0
-        if count >= 8, let base = bytes.baseAddress {
-            head = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
-            tail = UnsafeRawPointer(base + (count - 8)).loadUnaligned(as: UInt64.self)
-        } else {
-            for byte in bytes { head = head << 8 | UInt64(byte) }
-        }
-        var hash = (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
-        hash ^= hash >> 29
-        hash &*= 0xBF58_476D_1CE4_E5B9
-        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+        NameHash.of(UnsafeRawBufferPointer(bytes))
     }
 }
