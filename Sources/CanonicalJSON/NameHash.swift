@@ -6,8 +6,8 @@
 /// hundred. It is not seeded: the tables that use it hold names the catalogue or the batch
 /// chose, and a collision costs only a probe.
 package enum NameHash {
-    /// The hash of `bytes`.
-    @inline(__always)
+    /// The hash of `bytes` (inlinable: it is called across modules, once per member name).
+    @inlinable @inline(__always)
     package static func of(_ bytes: UnsafeRawBufferPointer) -> Int {
         let count = bytes.count
         var head: UInt64 = 0
