@@ -275,11 +275,29 @@ import Testing
         BadSchema(
             schema: ##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##,
             code: .invalidSchema, message: "$ref cycle"),
+        BadSchema(
+            schema: ##"{"$defs": {"a": {"$ref": "#/$defs/a"}}, "properties": {"x": {"$ref": "#/$defs/a"}}}"##,
+            code: .invalidSchema, message: "$ref cycle: the reference chain never reaches a real schema"),
+        BadSchema(
+            schema:
+                ##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/c"}, "c": {"$ref": "#/$defs/b"}}, "$ref": "#/$defs/a"}"##,
+            code: .invalidSchema, message: "$ref cycle"),
         BadSchema(schema: #"{"pattern": "^(a$"}"#, code: .invalidSchema, message: "#/pattern: pattern ^(a$ does not compile"),
         BadSchema(
             schema: #"{"properties": {"a": 3}}"#, code: .invalidSchema,
             message: "#/properties/a: a schema must be an object or a boolean"),
     ]
+
+    /// A long chain of references that ends in a real schema is no cycle, however long.
+    @Test func aLongReferenceChainCompilesAndApplies() throws {
+        var definitions = [##""d0": {"type": "integer", "minimum": 3}"##]
+        for index in 1..<12 { definitions.append(##""d\##(index)": {"$ref": "#/$defs/d\##(index - 1)"}"##) }
+        let text = ##"{"$defs": {"## + definitions.joined(separator: ", ") + ##"}, "$ref": "#/$defs/d11"}"##
+        let validator = try SchemaValidator(text: text)
+        #expect(validator.isValid(.integer(5)))
+        #expect(!validator.isValid(.integer(2)))
+        #expect(!validator.isValid(.string("5")))
+    }
 
     @Test("the compiler rejects what the subset does not cover", arguments: badSchemas)
     func rejectsAtLoad(_ bad: BadSchema) throws {
