@@ -450,7 +450,8 @@ public final class AppendBatch {
         } else {
             entry = versions.add(streamBytes, version: version)
         }
-        let stream = versions.names[entry]
+        // The stream's name as a string only where one is kept (a copy out costs a retain).
+        var stream: String { versions.names[entry] }
         let seq = update.lastSeq + UInt64(appended) + 1
         appended += 1
         let id = clientID ?? writer.ids.make()

@@ -24,7 +24,11 @@ struct BatchStreamVersions {
     private var nameEnds: [Int] = []
 
     /// The entry of the stream whose name is `name`, if the batch has met it.
-    func entry(_ name: UnsafeRawBufferPointer) -> Int? {
+    ///
+    /// `mutating` though it changes nothing: the batch keeps the table in a stored property of
+    /// a class, where a non-mutating call works on a copy, retaining and releasing the five
+    /// arrays on every event; a mutating one works in place.
+    mutating func entry(_ name: UnsafeRawBufferPointer) -> Int? {
         let mask = slots.count - 1
         var slot = NameHash.of(name) & mask
         return nameBytes.withUnsafeBytes { stored in

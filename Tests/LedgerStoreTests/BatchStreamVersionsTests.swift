@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct BatchStreamVersionsTests {
     static func entry(_ table: BatchStreamVersions, _ name: String) -> Int? {
-        Array(name.utf8).withUnsafeBytes { table.entry($0) }
+        var table = table
+        return Array(name.utf8).withUnsafeBytes { table.entry($0) }
     }
 
     /// Hundreds of streams (several rehashes), short and long names, names that share their
