@@ -5,14 +5,17 @@
 /// (`ChunkPipeline.spare()`), so a long import keeps reusing the same few megabytes instead of
 /// faulting in fresh pages for every frame. One owner at a time: the batch while it fills the
 /// chunk, the pipeline from `submit` until it returns it; hence `@unchecked Sendable`.
-final class RecordChunk: @unchecked Sendable {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
+///
+/// `parley`'s `LineReader` reads its input into two of these as well (package access): the
+/// bytes do not move while their lines are read, and `reserve` grows one for a long line.
+package final class RecordChunk: @unchecked Sendable {
+    package private(set) var base: UnsafeMutablePointer<UInt8>
+    package private(set) var capacity: Int
     /// Bytes written so far.
-    private(set) var count = 0
+    package private(set) var count = 0
 
     /// Creates an empty chunk with room for `capacity` bytes.
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
@@ -32,20 +35,20 @@ final class RecordChunk: @unchecked Sendable {
     /// - Parameter extra: An upper bound of the bytes about to be written.
     /// - Returns: The address of the first free byte.
     @inline(__always)
-    func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+    package func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
         if count + extra > capacity { grow(count + extra) }
         return base + count
     }
 
     /// Marks the bytes up to `end` (a pointer from `reserve` moved past what was written) as written.
     @inline(__always)
-    func commit(to end: UnsafeMutablePointer<UInt8>) {
+    package func commit(to end: UnsafeMutablePointer<UInt8>) {
         count = base.distance(to: end)
         assert(count <= capacity)
     }
 
     /// Forgets the bytes written, keeping the memory.
-    func removeAll() {
+    package func removeAll() {
         count = 0
     }
 

@@ -19,24 +19,27 @@ enum LineReader {
     static func forEachBlock(
         fd: Int32, path: String, settle: () -> Void, _ body: ([UnsafeRawBufferPointer]) throws -> Void
     ) throws {
-        let buffers = [ReadBuffer(capacity: 1 << 20), ReadBuffer(capacity: 1 << 20)]
+        let buffers = [RecordChunk(capacity: 1 << 20), RecordChunk(capacity: 1 << 20)]
         // Swift may free a value after its last use, before the end of its scope: the buffers
         // are kept alive explicitly until nothing reads their lines any more.
         defer { withExtendedLifetime(buffers) { settle() } }
         var current = 0
-        var filled = 0
         var lines: [UnsafeRawBufferPointer] = []
         while true {
             let buffer = buffers[current]
-            if filled == buffer.capacity { buffer.grow(to: 2 * buffer.capacity, keeping: filled) }
-            let count = read(fd, buffer.base + filled, buffer.capacity - filled)
+            // The rest of the buffer, or as much again when a line has filled it (`reserve`
+            // then moves the bytes to twice the room: no line of this buffer is being read).
+            let room = buffer.count == buffer.capacity ? buffer.capacity : buffer.capacity - buffer.count
+            let destination = buffer.reserve(room)
+            let count = read(fd, destination, room)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw LedgerError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
-            let scanFrom = filled
-            filled += count
+            let scanFrom = buffer.count
+            buffer.commit(to: destination + count)
+            let filled = buffer.count
             var consumed = 0
             lines.removeAll(keepingCapacity: true)
             var index = scanFrom
@@ -52,37 +55,14 @@ enum LineReader {
             // there and reading goes on after it.
             let next = buffers[1 - current]
             let tail = filled - consumed
-            if next.capacity < tail { next.grow(to: buffer.capacity, keeping: 0) }
-            if tail > 0 { next.base.update(from: buffer.base + consumed, count: tail) }
+            next.removeAll()
+            let start = next.reserve(tail)
+            if tail > 0 { start.update(from: buffer.base + consumed, count: tail) }
+            next.commit(to: start + tail)
             current = 1 - current
-            filled = tail
         }
-        if filled > 0 { try body([UnsafeRawBufferPointer(start: buffers[current].base, count: filled)]) }
-    }
-}
-
-/// A byte buffer of `LineReader`'s that does not move while its lines are read.
-private final class ReadBuffer {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
-    }
-
-    deinit {
-        base.deallocate()
-    }
-
-    /// Moves to a larger allocation, keeping the first `keeping` bytes (only while no line of
-    /// this buffer is being read).
-    func grow(to size: Int, keeping: Int) {
-        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        moved.update(from: base, count: keeping)
-        base.deallocate()
-        base = moved
-        capacity = size
+        let last = buffers[current]
+        if last.count > 0 { try body([UnsafeRawBufferPointer(start: last.base, count: last.count)]) }
     }
 }
 
