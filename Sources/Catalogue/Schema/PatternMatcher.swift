@@ -53,7 +53,9 @@ final class PatternMatcher: Sendable {
     /// - Parameter utf8: The string's bytes; they must be valid UTF-8.
     /// - Returns: True on a match.
     func matches(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let automaton { return automaton.matches(utf8: utf8) }
+        // Optional chaining, not `if let`: binding the automaton retained and released it for
+        // every string the schema walk checks against a pattern.
+        if let matched = automaton?.matches(utf8: utf8) { return matched }
         return matches(String(decoding: utf8, as: UTF8.self))
     }
 
