@@ -39,7 +39,12 @@ public final class LZ4FrameDecoder {
         // LZ4 expands at most ~255:1, so a header may not make us reserve more than that bound
         // (a forged content size must not turn into a giant allocation).
         let bound = frame.count * 255 + 64 * 1024
-        let chunk = max(min(expectedSize ?? 0, bound), 64 * 1024)
+        // Room for the content size the header gives (every frame Parley writes has one), so a
+        // small frame zero-fills its own few kilobytes, not 64 KiB: a single append folds up to
+        // 15 small commits when it opens the ledger, and reading a ledger of single appends
+        // decompresses one such frame per commit. Without a size, or when the size was too small,
+        // the room grows 64 KiB at a time.
+        var chunk = expectedSize.map { min(max($0, 1), bound) } ?? 64 * 1024
         while true {
             let start = output.count
             output.appendZeros(chunk)
@@ -70,6 +75,7 @@ public final class LZ4FrameDecoder {
             if output.count > bound {
                 throw LZ4Error("lz4 frame expands beyond any valid ratio", offset: consumedTotal)
             }
+            chunk = max(chunk, 64 * 1024)
         }
     }
 }

@@ -29,6 +29,22 @@ import Testing
         }
     }
 
+    /// The expected size only sizes the room: too small, too large, absent or exact, the same
+    /// content comes out, appended after what the output already held, with one decoder reused.
+    @Test func anyExpectedSizeGivesTheSameContent() throws {
+        let decoder = try LZ4FrameDecoder()
+        for size in [1, 5_000, 70_000, 300_000] {
+            let source = Self.sample(size)
+            let frame = try LZ4FrameEncoder.frame(of: source, blockSize: .small)
+            for expected in [nil, 0, 1, size / 3, size, size + 1, 10 * size] as [Int?] {
+                var output: [UInt8] = [7, 7]
+                try frame.withUnsafeBytes { try decoder.decompressFrame($0, expectedSize: expected, appendingTo: &output) }
+                #expect(output.count == size + 2)
+                #expect(output.prefix(2) == [7, 7] && Array(output.dropFirst(2)) == source)
+            }
+        }
+    }
+
     /// Frames written into a reused buffer decode like the appended ones, and a destination
     /// smaller than the bound is an error, not an overrun.
     @Test func writeFrameIntoAReusedBufferAndRefuseTooLittleRoom() throws {
