@@ -18,9 +18,17 @@ public struct RecordEnvelope: Sendable {
     public var isCanonical: Bool
 
     /// The fields every record has.
-    public static let fieldNames: Set<String> = [
+    public static let fieldNames: Set<String> = Set(orderedFieldNames.map { "\($0)" })
+
+    /// The same, in canonical (sorted) order: `Field`'s order.
+    static let orderedFieldNames: [StaticString] = [
         "data", "effective_at", "id", "meta", "recorded_at", "schema", "seq", "stream", "type", "version",
     ]
+
+    /// A field's position in a record, where canonical order puts it.
+    enum Field: Int {
+        case data, effectiveAt, id, meta, recordedAt, schema, seq, stream, type, version
+    }
 
     /// Parses a record line.
     ///
@@ -33,41 +41,52 @@ public struct RecordEnvelope: Sendable {
             throw LedgerError(.integrity, "record is not valid JSON: \(error)")
         }
         isCanonical = encoder.output.elementsEqual(line)
-        var fields: [String: Range<Int>] = [:]
-        for index in encoder.topLevel.indices { fields[encoder.topLevelKey(index)] = encoder.topLevel[index].value }
-        guard Set(fields.keys) == Self.fieldNames else {
+        // The encoder puts members in canonical order, which for these ASCII names is sorted
+        // order: a record has exactly `orderedFieldNames`, one by one (no dictionary per record;
+        // a writer opening a ledger folds every record committed since its index was saved).
+        let members = encoder.topLevel
+        guard members.count == Self.orderedFieldNames.count,
+            members.indices.allSatisfy({ encoder.topLevelKey($0, is: Self.orderedFieldNames[$0]) })
+        else {
+            let names = members.indices.map { encoder.topLevelKey($0) }
             throw LedgerError(
                 .integrity,
-                "record fields are \(fields.keys.sorted().joined(separator: ",")); expected \(Self.fieldNames.sorted().joined(separator: ","))"
+                "record fields are \(names.sorted().joined(separator: ",")); expected \(Self.fieldNames.sorted().joined(separator: ","))"
             )
         }
         let output = encoder.output
-        func integer(_ name: String) throws -> Int64 {
-            let bytes = output[fields[name]!]
-            guard let value = Int64(String(decoding: bytes, as: UTF8.self)) else {
-                throw LedgerError(.integrity, "record field \(name) is not an integer")
+        func field(_ name: Field) -> ArraySlice<UInt8> { output[members[name.rawValue].value] }
+        func integer(_ name: Field) throws -> Int64 {
+            guard let value = Int64(String(decoding: field(name), as: UTF8.self)) else {
+                throw LedgerError(.integrity, "record field \(Self.orderedFieldNames[name.rawValue]) is not an integer")
             }
             return value
         }
-        func string(_ name: String) throws -> String {
-            guard case .string(let text) = try? JSONValue(parsing: output[fields[name]!]) else {
-                throw LedgerError(.integrity, "record field \(name) is not a string")
+        func string(_ name: Field) throws -> String {
+            let bytes = field(name)
+            // Canonical text of a string without escapes is its content between the quotes (ids,
+            // streams, types and times have none); only escaped strings need decoding.
+            if bytes.count >= 2, bytes.first == UInt8(ascii: "\""), !bytes.contains(UInt8(ascii: "\\")) {
+                return String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self)
+            }
+            guard case .string(let text) = try? JSONValue(parsing: bytes) else {
+                throw LedgerError(.integrity, "record field \(Self.orderedFieldNames[name.rawValue]) is not a string")
             }
             return text
         }
-        let seq = try integer("seq")
-        let version = try integer("version")
+        let seq = try integer(.seq)
+        let version = try integer(.version)
         guard seq >= 1, version >= 1 else { throw LedgerError(.integrity, "record seq and version must be ≥ 1") }
         self.seq = UInt64(seq)
         self.version = UInt64(version)
-        schema = try integer("schema")
-        id = try string("id")
-        stream = try string("stream")
-        type = try string("type")
-        recordedAt = try string("recorded_at")
-        effectiveAt = try string("effective_at")
-        data = Array(output[fields["data"]!])
-        meta = Array(output[fields["meta"]!])
+        schema = try integer(.schema)
+        id = try string(.id)
+        stream = try string(.stream)
+        type = try string(.type)
+        recordedAt = try string(.recordedAt)
+        effectiveAt = try string(.effectiveAt)
+        data = Array(field(.data))
+        meta = Array(field(.meta))
         guard data.first == UInt8(ascii: "{"), meta.first == UInt8(ascii: "{") else {
             throw LedgerError(.integrity, "record data and meta must be objects")
         }
