@@ -40,18 +40,44 @@ public struct CommitMarker: Sendable, Equatable {
 
     /// Parses a marker payload; it must be the canonical JSON this code writes.
     ///
+    /// Read with the canonical encoder (a writer opening a ledger reads the marker of every
+    /// commit since its index was saved, and an audit reads all of them): the payload must be its
+    /// own canonical form with exactly the five fields, in canonical order.
+    ///
     /// - Parameter payload: The skippable frame's payload.
     /// - Returns: nil when the payload is not a well-formed marker.
     public init?(payload: some Collection<UInt8>) {
         let bytes = Array(payload)
-        guard let value = try? JSONValue(parsing: bytes), value.canonicalBytes == bytes,
-            let object = value.objectValue, object.count == 5,
-            let first = value["first_seq"]?.integerValue, let last = value["last_seq"]?.integerValue,
-            let size = value["tree_size"]?.integerValue, let rootHex = value["root"]?.stringValue,
-            let committed = value["committed_at"]?.stringValue,
+        var encoder = CanonicalEncoder()
+        do {
+            try bytes.withUnsafeBytes { try encoder.encode($0) }
+        } catch {
+            return nil
+        }
+        guard encoder.output == bytes else { return nil }
+        let members = encoder.topLevel
+        guard members.count == Self.fieldNames.count,
+            members.indices.allSatisfy({ encoder.topLevelKey($0, is: Self.fieldNames[$0]) })
+        else { return nil }
+        let output = encoder.output
+        func integer(_ index: Int) -> Int64? { Int64(String(decoding: output[members[index].value], as: UTF8.self)) }
+        func string(_ index: Int) -> String? {
+            let value = output[members[index].value]
+            // Without escapes, the canonical text is the content between the quotes.
+            if value.count >= 2, value.first == UInt8(ascii: "\""), !value.contains(UInt8(ascii: "\\")) {
+                return String(decoding: value.dropFirst().dropLast(), as: UTF8.self)
+            }
+            guard case .string(let text)? = try? JSONValue(parsing: value) else { return nil }
+            return text
+        }
+        guard let committed = string(0), let first = integer(1), let last = integer(2), let rootHex = string(3),
+            let size = integer(4),
             first >= 1, last >= first, size == last, rootHex.utf8.count == 64,
             let root = [UInt8](hexString: rootHex), Array(rootHex.utf8) == Array(root.hexString.utf8)
         else { return nil }
         self.init(firstSeq: UInt64(first), lastSeq: UInt64(last), root: root, committedAt: committed)
     }
+
+    /// The payload's fields in canonical (sorted) order, as `init?(payload:)` reads them.
+    private static let fieldNames: [StaticString] = ["committed_at", "first_seq", "last_seq", "root", "tree_size"]
 }
