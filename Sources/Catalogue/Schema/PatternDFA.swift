@@ -209,13 +209,25 @@ private struct NFA {
         return current.contains(accept)
     }
 
+    /// The states reachable from `states` by epsilon moves, in increasing order.
+    ///
+    /// A flag per state rather than a `Set<Int>`: states are small dense numbers, and in a
+    /// single append the first `Set<Int>` of the process paid a cold generic-metadata look-up
+    /// (~0.25M instructions, 1.6% of the append).
     private func closure(_ states: [Int]) -> [Int] {
-        var seen = Set(states)
-        var stack = states
-        while let state = stack.popLast() {
-            for next in epsilon[state] where seen.insert(next).inserted { stack.append(next) }
+        var seen = [Bool](repeating: false, count: epsilon.count)
+        var stack: [Int] = []
+        for state in states where !seen[state] {
+            seen[state] = true
+            stack.append(state)
         }
-        return seen.sorted()
+        while let state = stack.popLast() {
+            for next in epsilon[state] where !seen[next] {
+                seen[next] = true
+                stack.append(next)
+            }
+        }
+        return seen.indices.filter { seen[$0] }
     }
 
     /// Subset construction; nil when the DFA would exceed `PatternDFA.maximumStates`.

@@ -210,11 +210,14 @@ struct SchemaCompiler {
     /// A `$ref` chain that returns to where it started without descending into the document
     /// (`{"$ref": "#/$defs/a"}` inside `a`) would never finish validating.
     private static func rejectReferenceCycles(_ drafts: [SchemaNodeDraft], unit: CompilationUnit) throws(CatalogueError) {
+        // A chain of more references than there are nodes has met a node twice, so it is in a
+        // cycle, and so is the node it stands on: counting steps needs no set per node.
         for start in drafts.indices {
-            var seen: Set<Int> = [start]
             var current = start
+            var steps = 0
             while let next = drafts[current].reference {
-                guard seen.insert(next).inserted else {
+                steps += 1
+                guard steps <= drafts.count else {
                     let name = unit.definitionIndex.first { $0.value == next }?.key ?? "?"
                     throw unit.invalid("#/$defs/\(name)", "$ref cycle: the reference chain never reaches a real schema")
                 }
