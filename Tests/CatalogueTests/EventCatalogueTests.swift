@@ -71,6 +71,21 @@ extension EventCatalogue {
         }
     }
 
+    /// Loaded without the meta schema (a single append without `--meta`), the catalogue gives
+    /// an empty meta block the full catalogue's verdict; the embedded meta schema's root settles it.
+    @Test func aCatalogueWithoutTheMetaSchemaValidatesEmptyMetaAsTheFullOneDoes() throws {
+        let full = try catalogue()
+        let party = try EventCatalogue.loadDefault(compiling: ["PartyRegistered"], compilingMeta: false)
+        let metaSchema = try JSONValue(parsing: try #require(EmbeddedCatalogue.schemas["meta.v1.json"]))
+        #expect(SchemaCompiler.acceptsEmptyObject(metaSchema) == true)
+        #expect(party.metaAcceptsEmpty == full.metaAcceptsEmpty)
+        let good = #"{"party_id":"zil","name":"ZIL","kind":"manufacturer","country":"RU","aliases":[]}"#
+        let bad = #"{"party_id":"ZIL!","name":"ZIL","kind":"car-maker","aliases":[]}"#
+        for data in [good, bad] {
+            #expect(try party.check("PartyRegistered", data: data) == (try full.check("PartyRegistered", data: data)))
+        }
+    }
+
     @Test func aCatalogueCompilingOneTypeValidatesItAsTheFullOneDoes() throws {
         let full = try catalogue()
         let party = try EventCatalogue.loadDefault(compiling: ["PartyRegistered"])

@@ -288,6 +288,31 @@ import Testing
             message: "#/properties/a: a schema must be an object or a boolean"),
     ]
 
+    /// Wherever the root-only rule answers whether `{}` is valid, the compiled schema agrees; it
+    /// declines (nil) for the keywords it cannot settle.
+    @Test(
+        arguments: [
+            (#"true"#, true), (#"false"#, false), (#"{}"#, true), (#"{"type": "object"}"#, true),
+            (#"{"type": "string"}"#, false), (#"{"type": ["string", "object"]}"#, true), (#"{"type": ["array"]}"#, false),
+            (#"{"required": []}"#, true), (#"{"required": ["a"]}"#, false),
+            (#"{"type": "object", "required": [], "properties": {"a": {"type": "string", "pattern": "^x$"}}}"#, true),
+            (#"{"type": "object", "additionalProperties": false, "$defs": {"d": {"type": "integer"}}}"#, true),
+            (#"{"title": "t", "description": "d", "$schema": "s", "$id": "i", "required": ["x", "y"]}"#, false),
+        ] as [(String, Bool)])
+    func emptyObjectRuleAgreesWithTheCompiledSchema(schema: String, expected: Bool) throws {
+        let value = try JSONValue(parsing: schema)
+        #expect(SchemaCompiler.acceptsEmptyObject(value) == expected)
+        #expect(try SchemaValidator(schema: value).isValid(.object([:])) == expected)
+    }
+
+    @Test(arguments: [
+        #"{"enum": [{}]}"#, #"{"const": {}}"#, ##"{"$defs": {"a": {"type": "object"}}, "$ref": "#/$defs/a"}"##,
+        #"{"minLength": 1}"#, #"{"type": 5}"#, #"{"required": "a"}"#, #"[]"#,
+    ])
+    func emptyObjectRuleDeclinesWhatOnlyCompilingSettles(schema: String) throws {
+        #expect(SchemaCompiler.acceptsEmptyObject(try JSONValue(parsing: schema)) == nil)
+    }
+
     /// A long chain of references that ends in a real schema is no cycle, however long.
     @Test func aLongReferenceChainCompilesAndApplies() throws {
         var definitions = [##""d0": {"type": "integer", "minimum": 3}"##]

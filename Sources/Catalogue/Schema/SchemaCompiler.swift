@@ -241,3 +241,39 @@ private struct CompilationUnit {
         CatalogueError(code: .invalidSchema, file: file, message: "\(path): \(message)")
     }
 }
+
+extension SchemaCompiler {
+    /// Whether a schema accepts the empty object, when its root alone settles it; nil otherwise.
+    ///
+    /// Of the subset's keywords only `type`, `required`, `enum`, `const` and `$ref` can reject
+    /// `{}`: `properties` and `additionalProperties` constrain members it does not have, and the
+    /// string, number and array keywords do not apply to objects. So a root made of `type`
+    /// (including `object`), `required`, `properties`, `additionalProperties`, `$defs` and the
+    /// annotations settles it; a root with `enum`, `const`, `$ref` or any other keyword does not
+    /// (the compiled schema decides, and reports a keyword outside the subset). The answer
+    /// assumes the schema compiles: the catalogue tests compile every embedded schema.
+    ///
+    /// - Parameter schema: The schema document.
+    /// - Returns: Whether `{}` is valid, or nil when compiling must tell.
+    static func acceptsEmptyObject(_ schema: JSONValue) -> Bool? {
+        if case .bool(let accepts) = schema { return accepts }
+        guard case .object(let keywords) = schema else { return nil }
+        // An array, not a set: this runs on a single append's path (see `EventCatalogue.init`).
+        let settled = [
+            "$schema", "$id", "title", "description", "type", "required", "properties", "additionalProperties", "$defs",
+        ]
+        guard keywords.keys.allSatisfy(settled.contains) else { return nil }
+        if let type = keywords["type"] {
+            switch type {
+            case .string(let name): if name != "object" { return false }
+            case .array(let names): if !names.contains(.string("object")) { return false }
+            default: return nil
+            }
+        }
+        if let required = keywords["required"] {
+            guard case .array(let names) = required else { return nil }
+            return names.isEmpty
+        }
+        return true
+    }
+}

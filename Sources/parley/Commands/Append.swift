@@ -95,7 +95,8 @@ extension Parley {
                 if !noValidate {
                     // A single event needs only its own type's schemas (compiling all is ~2 ms).
                     if file == nil, let type {
-                        options.validator = try EventCatalogue.loadDefault(compiling: [type])
+                        // Without --meta the record's meta is `{}`: the meta schema need not compile.
+                        options.validator = try EventCatalogue.loadDefault(compiling: [type], compilingMeta: meta != nil)
                     } else {
                         options.validator = try EventCatalogue.loadDefault()
                     }
