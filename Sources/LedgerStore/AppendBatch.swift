@@ -195,8 +195,7 @@ public final class AppendBatch {
         }
         /// Whether the value at `range` is a string without escapes.
         func isPlainString(_ range: Range<Int>) -> Bool {
-            out[range.lowerBound] == UInt8(ascii: "\"")
-                && memchr(out.baseAddress.unsafelyUnwrapped + range.lowerBound, 0x5C, range.count) == nil
+            CanonicalString.plainContent(UnsafeRawBufferPointer(rebasing: out[range])) != nil
         }
         /// The content of a string value without escapes (nil, with a problem noted, otherwise).
         func plainContent(_ range: Range<Int>?, _ field: String) -> Range<Int>? {

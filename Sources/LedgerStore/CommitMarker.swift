@@ -54,21 +54,12 @@ public struct CommitMarker: Sendable, Equatable {
         } catch {
             return nil
         }
-        guard encoder.output == bytes else { return nil }
+        guard encoder.output == bytes, encoder.topLevelKeys(are: Self.fieldNames) else { return nil }
         let members = encoder.topLevel
-        guard members.count == Self.fieldNames.count,
-            members.indices.allSatisfy({ encoder.topLevelKey($0, is: Self.fieldNames[$0]) })
-        else { return nil }
         let output = encoder.output
         func integer(_ index: Int) -> Int64? { Int64(String(decoding: output[members[index].value], as: UTF8.self)) }
         func string(_ index: Int) -> String? {
-            let value = output[members[index].value]
-            // Without escapes, the canonical text is the content between the quotes.
-            if value.count >= 2, value.first == UInt8(ascii: "\""), !value.contains(UInt8(ascii: "\\")) {
-                return String(decoding: value.dropFirst().dropLast(), as: UTF8.self)
-            }
-            guard case .string(let text)? = try? JSONValue(parsing: value) else { return nil }
-            return text
+            output.withUnsafeBytes { CanonicalString.text(UnsafeRawBufferPointer(rebasing: $0[members[index].value])) }
         }
         guard let committed = string(0), let first = integer(1), let last = integer(2), let rootHex = string(3),
             let size = integer(4),

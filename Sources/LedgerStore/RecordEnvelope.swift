@@ -45,9 +45,7 @@ public struct RecordEnvelope: Sendable {
         // order: a record has exactly `orderedFieldNames`, one by one (no dictionary per record;
         // a writer opening a ledger folds every record committed since its index was saved).
         let members = encoder.topLevel
-        guard members.count == Self.orderedFieldNames.count,
-            members.indices.allSatisfy({ encoder.topLevelKey($0, is: Self.orderedFieldNames[$0]) })
-        else {
+        guard encoder.topLevelKeys(are: Self.orderedFieldNames) else {
             let names = members.indices.map { encoder.topLevelKey($0) }
             throw LedgerError(
                 .integrity,
@@ -63,13 +61,11 @@ public struct RecordEnvelope: Sendable {
             return value
         }
         func string(_ name: Field) throws -> String {
-            let bytes = field(name)
-            // Canonical text of a string without escapes is its content between the quotes (ids,
-            // streams, types and times have none); only escaped strings need decoding.
-            if bytes.count >= 2, bytes.first == UInt8(ascii: "\""), !bytes.contains(UInt8(ascii: "\\")) {
-                return String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self)
+            // Ids, streams, types and times have no escapes: their text is taken as it is.
+            let value = output.withUnsafeBytes {
+                CanonicalString.text(UnsafeRawBufferPointer(rebasing: $0[members[name.rawValue].value]))
             }
-            guard case .string(let text) = try? JSONValue(parsing: bytes) else {
+            guard let text = value else {
                 throw LedgerError(.integrity, "record field \(Self.orderedFieldNames[name.rawValue]) is not a string")
             }
             return text

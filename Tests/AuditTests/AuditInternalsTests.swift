@@ -30,8 +30,9 @@ import Testing
         let halves = withBytes(id) { ByteFields.uuid($0) }
         #expect(halves?.0 == 0x0f91_4f55_cc62_524c && halves?.1 == 0xaf66_733e_c82a_d9cb)
         #expect(withBytes(id.uppercased()) { ByteFields.uuid($0) } == nil)
-        #expect(withBytes(#""plain""#) { ByteFields.plainString($0).map { String(decoding: $0, as: UTF8.self) } } == "plain")
-        #expect(withBytes(#""esc\"aped""#) { ByteFields.plainString($0) } == nil)
+        #expect(
+            withBytes(#""plain""#) { CanonicalString.plainContent($0).map { String(decoding: $0, as: UTF8.self) } } == "plain")
+        #expect(withBytes(#""esc\"aped""#) { CanonicalString.plainContent($0) } == nil)
     }
 
     @Test func eventIDSetFindsDuplicatesAcrossGrowth() {

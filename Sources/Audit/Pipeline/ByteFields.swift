@@ -13,16 +13,6 @@ enum ByteFields {
         return value
     }
 
-    /// The content of a canonical JSON string (between its quotes) when it holds no escape.
-    ///
-    /// - Returns: nil when `bytes` is not a string or holds a backslash (the caller then decodes).
-    static func plainString(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
-        guard bytes.count >= 2, bytes[0] == 0x22, bytes[bytes.count - 1] == 0x22 else { return nil }
-        let inner = UnsafeRawBufferPointer(rebasing: bytes[1..<(bytes.count - 1)])
-        if inner.contains(0x5C) { return nil }
-        return inner
-    }
-
     /// A lowercase UUID `8-4-4-4-12` as two 64-bit halves.
     static func uuid(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64)? {
         guard bytes.count == 36 else { return nil }

@@ -144,9 +144,7 @@ final class RecordInspector {
             )
         }
         let members = encoder.topLevel
-        if members.count == Self.fieldNames.count
-            && members.indices.allSatisfy({ encoder.topLevelKey($0, is: Self.fieldNames[$0]) })
-        {
+        if encoder.topLevelKeys(are: Self.fieldNames) {
             for position in members.indices { fields[position] = members[position].value }
         } else {
             var unexpected: [String] = []
@@ -196,7 +194,7 @@ final class RecordInspector {
             defer { for buffer in decoded { buffer.deallocate() } }
             func string(_ field: Int) -> UnsafeRawBufferPointer? {
                 guard let bytes = value(field), bytes.first == 0x22 else { return nil }
-                if let plain = ByteFields.plainString(bytes) { return plain }
+                if let plain = CanonicalString.plainContent(bytes) { return plain }
                 guard case .string(let text)? = try? JSONValue(parsing: bytes) else { return nil }
                 let utf8 = Array(text.utf8)
                 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, utf8.count), alignment: 1)

@@ -127,7 +127,7 @@ enum CanonicalMembers {
 
     /// The text of a JSON string value, or nil when the bytes are not a string.
     static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
-        if let plain = ByteFields.plainString(bytes) { return String(decoding: plain, as: UTF8.self) }
+        if let plain = CanonicalString.plainContent(bytes) { return String(decoding: plain, as: UTF8.self) }
         guard bytes.first == 0x22, case .string(let text)? = try? JSONValue(parsing: bytes) else { return nil }
         return text
     }
