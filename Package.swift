@@ -41,11 +41,13 @@ let package = Package(
                 "LedgerStore", "LedgerIntegrity", "Catalogue", "Projections", "Reports", "Audit", "CanonicalJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            // A position-dependent executable: the loader then has no relative relocations to
-            // apply to Swift's metadata (~48,000 of them), which took ~1 ms of every command's
-            // start-up. The trade-off (no address randomisation of the executable's own image) is
-            // in the README.
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
+            // A fully static executable (the Swift runtime, libstdc++, glibc and the system's
+            // liblz4.a from liblz4-dev all linked in): no dynamic loader at start-up, no shared
+            // libraries to map and relocate and no relative relocations of Swift's metadata.
+            // Measured: a single durable append 6.22 -> 3.89 ms (BENCHMARKS.md). The trade-offs
+            // (no address randomisation of the executable's image; glibc's NSS, which Parley does
+            // not use, would need the build machine's glibc) are in the README.
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
         ),
         .executableTarget(
             name: "parley-bench", dependencies: ["LedgerStore", "Catalogue", "CanonicalJSON"], path: "Tools/ParleyBench"),
