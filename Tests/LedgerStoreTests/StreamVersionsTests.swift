@@ -40,6 +40,19 @@ import Testing
         #expect(versions["party/zi"] == 12)
     }
 
+    /// The lines are a slice of the file after its header, as the loader passes them: the first
+    /// and last lines are found, and the header's bytes before the slice are not read as a version.
+    @Test func lookupsInASliceAfterAHeader() throws {
+        let header = Array("{\"count\":7} 99\n".utf8)
+        let file = header + Self.lines(Self.sample)
+        let slice = file[header.count...]
+        var versions = try #require(StreamVersions(lines: slice, count: Self.sample.count))
+        #expect(versions["party/zil"] == 3)
+        #expect(versions["x/zil"] == 5)
+        #expect(versions["99"] == nil)
+        #expect(versions["{\"count\":7}"] == nil)
+    }
+
     /// Past a few look-ups the lines are parsed once; answers do not change.
     @Test func manyLookupsGiveTheSameAnswers() throws {
         let many = (0..<500).map { ("party/p\($0)", UInt64($0 * 3 + 1)) }
