@@ -53,6 +53,24 @@ import Testing
         #expect(versions["{\"count\":7}"] == nil)
     }
 
+    /// A new stream is looked up more than once before its first version is set (its miss is
+    /// remembered); once set it is found, counted once, and survives materialising.
+    @Test func aNewStreamMissesUntilItIsSet() throws {
+        let sameLength = (0..<10).map { ("party/p\($0)", UInt64($0 + 1)) }
+        let bytes = Self.lines(sameLength)
+        var versions = try #require(StreamVersions(lines: bytes[...], count: sameLength.count))
+        #expect(versions["party/q0"] == nil)
+        #expect(versions["party/q0"] == nil)
+        #expect(versions["party/p9"] == 10)
+        #expect(versions["party/p0"] == 1)
+        versions["party/q0"] = 1
+        #expect(versions["party/q0"] == 1)
+        #expect(versions.count == sameLength.count + 1)
+        var expected = Dictionary(uniqueKeysWithValues: sameLength)
+        expected["party/q0"] = 1
+        #expect(versions.all() == expected)
+    }
+
     /// Past a few look-ups the lines are parsed once; answers do not change.
     @Test func manyLookupsGiveTheSameAnswers() throws {
         let many = (0..<500).map { ("party/p\($0)", UInt64($0 * 3 + 1)) }
