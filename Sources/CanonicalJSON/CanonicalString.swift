@@ -42,4 +42,16 @@ extension CanonicalEncoder {
     public func topLevelKeys(are names: [StaticString]) -> Bool {
         topLevel.count == names.count && topLevel.indices.allSatisfy { topLevelKey($0, is: names[$0]) }
     }
+
+    /// The text of the last document's top-level member `index` when its value is a string
+    /// (see `CanonicalString.text`); nil otherwise.
+    public func topLevelText(_ index: Int) -> String? {
+        output.withUnsafeBytes { CanonicalString.text(UnsafeRawBufferPointer(rebasing: $0[topLevel[index].value])) }
+    }
+
+    /// The last document's top-level member `index` when its value is an integer that fits in
+    /// 64 bits; nil otherwise.
+    public func topLevelInteger(_ index: Int) -> Int64? {
+        Int64(String(decoding: output[topLevel[index].value], as: UTF8.self))
+    }
 }

@@ -55,14 +55,9 @@ public struct CommitMarker: Sendable, Equatable {
             return nil
         }
         guard encoder.output == bytes, encoder.topLevelKeys(are: Self.fieldNames) else { return nil }
-        let members = encoder.topLevel
-        let output = encoder.output
-        func integer(_ index: Int) -> Int64? { Int64(String(decoding: output[members[index].value], as: UTF8.self)) }
-        func string(_ index: Int) -> String? {
-            output.withUnsafeBytes { CanonicalString.text(UnsafeRawBufferPointer(rebasing: $0[members[index].value])) }
-        }
-        guard let committed = string(0), let first = integer(1), let last = integer(2), let rootHex = string(3),
-            let size = integer(4),
+        guard let committed = encoder.topLevelText(0), let first = encoder.topLevelInteger(1),
+            let last = encoder.topLevelInteger(2), let rootHex = encoder.topLevelText(3),
+            let size = encoder.topLevelInteger(4),
             first >= 1, last >= first, size == last, rootHex.utf8.count == 64,
             let root = [UInt8](hexString: rootHex), Array(rootHex.utf8) == Array(root.hexString.utf8)
         else { return nil }

@@ -55,17 +55,14 @@ public struct RecordEnvelope: Sendable {
         let output = encoder.output
         func field(_ name: Field) -> ArraySlice<UInt8> { output[members[name.rawValue].value] }
         func integer(_ name: Field) throws -> Int64 {
-            guard let value = Int64(String(decoding: field(name), as: UTF8.self)) else {
+            guard let value = encoder.topLevelInteger(name.rawValue) else {
                 throw LedgerError(.integrity, "record field \(Self.orderedFieldNames[name.rawValue]) is not an integer")
             }
             return value
         }
         func string(_ name: Field) throws -> String {
             // Ids, streams, types and times have no escapes: their text is taken as it is.
-            let value = output.withUnsafeBytes {
-                CanonicalString.text(UnsafeRawBufferPointer(rebasing: $0[members[name.rawValue].value]))
-            }
-            guard let text = value else {
+            guard let text = encoder.topLevelText(name.rawValue) else {
                 throw LedgerError(.integrity, "record field \(Self.orderedFieldNames[name.rawValue]) is not a string")
             }
             return text
