@@ -35,6 +35,16 @@ public final class LZ4FrameDecoder {
         appendingTo output: inout [UInt8]
     ) throws(LZ4Error) {
         LZ4F_resetDecompressionContext(context)
+        // A frame with a content checksum and no block checksums is verified here, with
+        // libxxhash, instead of by liblz4 (see `FrameChecksum`); liblz4 still checks the header
+        // checksum, the blocks and the frame's structure.
+        let flags = frame.count > 4 ? frame[4] : 0
+        let verifiesHere =
+            frame.count >= 11 && flags & FrameChecksum.contentChecksumFlag != 0
+            && flags & FrameChecksum.blockChecksumFlag == 0
+        var options = LZ4F_decompressOptions_t()
+        options.skipChecksums = verifiesHere ? 1 : 0
+        let contentStart = output.count
         var consumedTotal = 0
         // LZ4 expands at most ~255:1, so a header may not make us reserve more than that bound
         // (a forged content size must not turn into a giant allocation).
@@ -55,7 +65,7 @@ public final class LZ4FrameDecoder {
                 produced = chunk
                 hint = LZ4F_decompress(
                     context, destination.baseAddress! + start, &produced,
-                    frame.baseAddress! + consumedTotal, &consumed, nil)
+                    frame.baseAddress! + consumedTotal, &consumed, &options)
             }
             output.removeLast(chunk - (LZ4F_isError(hint) != 0 ? chunk : produced))
             if LZ4F_isError(hint) != 0 {
@@ -66,6 +76,16 @@ public final class LZ4FrameDecoder {
             if hint == 0 {
                 guard consumedTotal == frame.count else {
                     throw LZ4Error("bytes after the end of an lz4 frame", offset: consumedTotal)
+                }
+                if verifiesHere {
+                    let stored = UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: frame.count - 4, as: UInt32.self))
+                    let computed = output.withUnsafeBytes {
+                        FrameChecksum.xxh32(UnsafeRawBufferPointer(rebasing: $0[contentStart...]))
+                    }
+                    guard stored == computed else {
+                        throw LZ4Error(
+                            "corrupt lz4 frame: ERROR_contentChecksum_invalid", offset: frame.count - 4)
+                    }
                 }
                 return
             }

@@ -66,20 +66,39 @@ public enum LZ4FrameEncoder {
     public static func writeFrame(
         of source: UnsafeRawBufferPointer, blockSize: BlockSize, into destination: UnsafeMutableRawBufferPointer
     ) throws(LZ4Error) -> Int {
-        var preferences = self.preferences(count: source.count, blockSize: blockSize)
+        // liblz4 writes the frame without its content checksum, which `FrameChecksum` adds
+        // (liblz4's own XXH32 is the slow part otherwise); `frameBound` counts its four bytes.
+        var preferences = self.preferences(count: source.count, blockSize: blockSize, contentChecksum: false)
+        guard destination.count >= 4 else { throw LZ4Error("lz4 compression failed: no room for the frame") }
         let written = LZ4F_compressFrame(
-            destination.baseAddress, destination.count, source.baseAddress, source.count, &preferences)
+            destination.baseAddress, destination.count - 4, source.baseAddress, source.count, &preferences)
         if LZ4F_isError(written) != 0 {
             throw LZ4Error("lz4 compression failed: " + String(cString: LZ4F_getErrorName(written)))
         }
-        return written
+        return FrameChecksum.addContentChecksum(to: destination.baseAddress!, count: written, content: source)
     }
 
-    private static func preferences(count: Int, blockSize: BlockSize) -> LZ4F_preferences_t {
+    /// The frame liblz4 writes by itself, checksum and all: what `writeFrame` must equal (tests).
+    static func libraryFrame(of source: UnsafeRawBufferPointer, blockSize: BlockSize) throws(LZ4Error) -> [UInt8] {
+        var preferences = self.preferences(count: source.count, blockSize: blockSize)
+        var frame = [UInt8](repeating: 0, count: LZ4F_compressFrameBound(source.count, &preferences))
+        let written = frame.withUnsafeMutableBytes {
+            LZ4F_compressFrame($0.baseAddress, $0.count, source.baseAddress, source.count, &preferences)
+        }
+        if LZ4F_isError(written) != 0 {
+            throw LZ4Error("lz4 compression failed: " + String(cString: LZ4F_getErrorName(written)))
+        }
+        frame.removeLast(frame.count - written)
+        return frame
+    }
+
+    private static func preferences(count: Int, blockSize: BlockSize, contentChecksum: Bool = true)
+        -> LZ4F_preferences_t
+    {
         var preferences = LZ4F_preferences_t()
         preferences.frameInfo.blockSizeID = blockSize == .large ? LZ4F_max4MB : LZ4F_max64KB
         preferences.frameInfo.blockMode = LZ4F_blockIndependent
-        preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
+        preferences.frameInfo.contentChecksumFlag = contentChecksum ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum
         preferences.frameInfo.contentSize = UInt64(count)
         preferences.compressionLevel = 1
         return preferences

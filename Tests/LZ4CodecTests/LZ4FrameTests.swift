@@ -1,7 +1,8 @@
 import Foundation
-import LZ4Codec
 import ParleyTestSupport
 import Testing
+
+@testable import LZ4Codec
 
 @Suite struct LZ4FrameTests {
     static func sample(_ count: Int) -> [UInt8] {
@@ -27,6 +28,47 @@ import Testing
             // liblz4 writes no content size for empty frames (0 means unknown in the format).
             #expect(layout == .data(range: 0..<frame.count, contentSize: size == 0 ? nil : size))
         }
+    }
+
+    /// The content checksum is added by `FrameChecksum`, not by liblz4: the frames must still be
+    /// byte for byte the ones liblz4 writes with its own checksum on (header flag, header
+    /// checksum, blocks, end mark, content checksum).
+    @Test(arguments: [0, 1, 100, 65_536, 65_537, 300_000, 4_194_305])
+    func framesEqualLiblz4sOwn(size: Int) throws {
+        let source = Self.sample(size)
+        for blockSize in [LZ4FrameEncoder.BlockSize.small, .large] {
+            let frame = try LZ4FrameEncoder.frame(of: source, blockSize: blockSize)
+            let reference = try source.withUnsafeBytes { try LZ4FrameEncoder.libraryFrame(of: $0, blockSize: blockSize) }
+            #expect(frame == reference, "size \(size), \(blockSize)")
+            #expect(frame.count <= LZ4FrameEncoder.frameBound(count: size, blockSize: blockSize))
+        }
+    }
+
+    /// The decoder verifies the content checksum itself (liblz4 is told to skip it): a frame
+    /// of incompressible bytes (stored raw, so a flipped content byte still decodes) fails on
+    /// every flipped byte, from the magic to the checksum, and decodes when intact.
+    @Test func everyFlippedByteOfAFrameIsAnError() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let source = (0..<1_000).map { _ -> UInt8 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        }
+        let frame = try LZ4FrameEncoder.frame(of: source, blockSize: .small)
+        let decoder = try LZ4FrameDecoder()
+        var output = [UInt8]()
+        try frame.withUnsafeBytes { try decoder.decompressFrame($0, expectedSize: nil, appendingTo: &output) }
+        #expect(output == source)
+        var undetected: [Int] = []
+        for offset in frame.indices {
+            var damaged = frame
+            damaged[offset] ^= 0x01
+            output = []
+            do {
+                try damaged.withUnsafeBytes { try decoder.decompressFrame($0, expectedSize: nil, appendingTo: &output) }
+                undetected.append(offset)
+            } catch {}
+        }
+        #expect(undetected.isEmpty, "flips not detected at offsets \(undetected) of \(frame.count)")
     }
 
     /// The expected size only sizes the room: too small, too large, absent or exact, the same
