@@ -57,7 +57,8 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
         ),
         .executableTarget(
-            name: "parley-bench", dependencies: ["LedgerStore", "Catalogue", "CanonicalJSON"], path: "Tools/ParleyBench"),
+            name: "parley-bench", dependencies: ["LedgerStore", "LedgerIntegrity", "Catalogue", "CanonicalJSON"],
+            path: "Tools/ParleyBench"),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec", "ParleyTestSupport"]),
         .testTarget(name: "CanonicalJSONTests", dependencies: ["CanonicalJSON", "ParleyTestSupport"]),
