@@ -57,7 +57,10 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
         ),
         .executableTarget(
-            name: "parley-bench", dependencies: ["LedgerStore", "LedgerIntegrity", "Catalogue", "CanonicalJSON"],
+            name: "parley-bench",
+            dependencies: [
+                "LedgerStore", "LedgerIntegrity", "Catalogue", "CanonicalJSON", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tools/ParleyBench"),
         .target(name: "ParleyTestSupport", path: "Tests/ParleyTestSupport"),
         .testTarget(name: "LZ4CodecTests", dependencies: ["LZ4Codec", "ParleyTestSupport"]),

@@ -7,6 +7,7 @@ import Catalogue
 //
 // Appends EVENTS events from TASKS concurrent tasks through `GroupCommitter` (every event durable:
 // fsync per commit) and prints one JSON line with events/s and the number of commits.
+import Crypto
 import Foundation
 import LedgerIntegrity
 import LedgerStore
@@ -132,6 +133,22 @@ struct ParleyBench {
             best = min(best, clock() - began)
         }
         let leafTime = best
+        best = .infinity
+        for _ in 0..<3 {
+            let began = clock()
+            prefixed.withUnsafeBytes { all in
+                var offset = 0
+                for line in lines {
+                    var hasher = SHA256()
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: all[offset..<(offset + 1 + line.count)]))
+                    let digest = hasher.finalize()
+                    sink ^= digest.withUnsafeBytes { $0[0] }
+                    offset += 1 + line.count
+                }
+            }
+            best = min(best, clock() - began)
+        }
+        print(String(format: "digest only %7.0f ns/line", best / Double(lines.count) * 1e9))
         best = .infinity
         for _ in 0..<3 {
             let began = clock()
