@@ -70,7 +70,7 @@ let package = Package(
             name: "LedgerStoreTests",
             dependencies: ["LedgerStore", "LZ4Codec", "LedgerIntegrity", "CanonicalJSON", "ParleyTestSupport"]
         ),
-        .testTarget(name: "CatalogueTests", dependencies: ["Catalogue", "CanonicalJSON", "ParleyTestSupport"]),
+        .testTarget(name: "CatalogueTests", dependencies: ["Catalogue", "CanonicalJSON", "LedgerStore", "ParleyTestSupport"]),
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", "Catalogue", "LedgerStore", "CanonicalJSON", "ParleyTestSupport"]

@@ -16,7 +16,24 @@ extension EventCatalogue: EventValidator {
     public func validate(type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer)
         -> Result<Int64, ValidationProblems>
     {
-        if let version = acceptedVersion(type: type, schema: schema, canonicalData: data, canonicalMeta: meta) {
+        validate(type: type, schema: schema, data: data, meta: meta, memo: nil)
+    }
+
+    /// Validates as `validate(type:schema:data:meta:)` does; a `meta` block the memo holds is
+    /// known to be valid (it was accepted, byte for byte the same, earlier in the batch), and one
+    /// accepted here is remembered.
+    public func validate(
+        type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer, memo: ValidationMemo
+    ) -> Result<Int64, ValidationProblems> {
+        validate(type: type, schema: schema, data: data, meta: meta, memo: Optional(memo))
+    }
+
+    private func validate(
+        type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer, memo: ValidationMemo?
+    ) -> Result<Int64, ValidationProblems> {
+        if let version = acceptedVersion(
+            type: type, schema: schema, canonicalData: data, canonicalMeta: meta, memo: memo)
+        {
             return .success(version)
         }
         var problems: [JSONInputError] = []

@@ -264,10 +264,13 @@ public struct EventCatalogue: Sendable {
     ///   - schema: The schema version the input names, or nil for the latest.
     ///   - canonicalData: Canonical JSON of the event body.
     ///   - canonicalMeta: Canonical JSON of the provenance block.
+    ///   - memo: Provenance blocks accepted before (a hit skips the meta walk; an accepted block
+    ///     is added), or nil.
     /// - Returns: The schema version to record when the event is valid; nil when it is not, or
     ///   when the bytes alone do not settle it. Then the tree path decides, and says what is wrong.
     package func acceptedVersion(
-        type: String, schema: Int64?, canonicalData: UnsafeRawBufferPointer, canonicalMeta: UnsafeRawBufferPointer
+        type: String, schema: Int64?, canonicalData: UnsafeRawBufferPointer, canonicalMeta: UnsafeRawBufferPointer,
+        memo: ValidationMemo? = nil
     ) -> Int64? {
         guard let entry = entries[type] else { return nil }
         let version = schema ?? entry.latest
@@ -276,7 +279,12 @@ public struct EventCatalogue: Sendable {
         }
         let metaIsEmpty =
             canonicalMeta.count == 2 && canonicalMeta[0] == UInt8(ascii: "{") && canonicalMeta[1] == UInt8(ascii: "}")
-        guard metaIsEmpty ? metaAcceptsEmpty : compiledMeta.accepts(canonical: canonicalMeta) else { return nil }
+        if metaIsEmpty {
+            guard metaAcceptsEmpty else { return nil }
+        } else if memo?.contains(canonicalMeta) != true {
+            guard compiledMeta.accepts(canonical: canonicalMeta) else { return nil }
+            memo?.remember(canonicalMeta)
+        }
         for rule in entry.rules where !rule.holds(canonical: canonicalData) { return nil }
         return version
     }

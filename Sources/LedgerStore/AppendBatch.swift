@@ -83,6 +83,8 @@ public final class AppendBatch {
     private let largeFrames: Bool
     private let collectResults: Bool
     private var encoder = CanonicalEncoder()
+    /// This thread's memo for `add(_:label:)` (the workers' are in `encoders`).
+    private let memo = ValidationMemo()
     private let recordedAt: [UInt8]
     private let recordedAtTime: Timestamp
 
@@ -149,11 +151,12 @@ public final class AppendBatch {
     /// - Parameters:
     ///   - line: The JSON object (no newline needed; surrounding whitespace is ignored).
     ///   - label: Where it came from, for messages (`line 12`).
+    ///   - memo: The calling thread's memo of provenance blocks the validator accepted.
     ///   - storage: Where the canonical bytes of a valid event are kept for `commit` (a chunk of
     ///     lines shares one, so that the bytes are not one allocation each, freed on another thread).
     static func prepare(
         _ line: UnsafeRawBufferPointer, encoder: inout CanonicalEncoder, validator: any EventValidator,
-        storage: RecordChunk
+        memo: ValidationMemo, storage: RecordChunk
     ) -> Prepared {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return .blank }
         // The record's bytes go straight to the chunk; they count as written only once valid.
@@ -271,7 +274,7 @@ public final class AppendBatch {
         let verdict: Result<Int64, ValidationProblems> = emptyObject.withUnsafeBytes { empty in
             validator.validate(
                 type: typeName, schema: schema, data: UnsafeRawBufferPointer(rebasing: out[data]),
-                meta: meta.map { UnsafeRawBufferPointer(rebasing: out[$0]) } ?? empty)
+                meta: meta.map { UnsafeRawBufferPointer(rebasing: out[$0]) } ?? empty, memo: memo)
         }
         switch verdict {
         case .success(let version):
@@ -294,7 +297,9 @@ public final class AppendBatch {
     public func add(_ line: UnsafeRawBufferPointer, label: String) {
         commitPending()
         let storage = RecordChunk(capacity: line.count)
-        commit(Self.prepare(line, encoder: &encoder, validator: writer.options.validator, storage: storage), label: label)
+        commit(
+            Self.prepare(line, encoder: &encoder, validator: writer.options.validator, memo: memo, storage: storage),
+            label: label)
     }
 
     /// Validates many lines on both cores, then commits them in order.
@@ -754,12 +759,17 @@ final class EncoderSet: @unchecked Sendable {
         self.count = count
         slots = .allocate(capacity: count)
         slots.initialize(repeating: CanonicalEncoder(), count: count)
+        memos = (0..<count).map { _ in ValidationMemo() }
     }
 
     deinit {
         slots.deinitialize(count: count)
         slots.deallocate()
     }
+
+    /// One memo per participant, like the encoders (each used by one thread at a time; the
+    /// array itself is only read after `init`).
+    let memos: [ValidationMemo]
 
     func take(_ part: Int) -> CanonicalEncoder {
         (slots + part).move()
@@ -793,6 +803,7 @@ final class ValidationJob: @unchecked Sendable {
     /// Validates chunks until the block is done, with encoder `part`.
     func run(part: Int) {
         var encoder = encoders.take(part)
+        let memo = encoders.memos[part]
         while true {
             claim.lock()
             let start = next
@@ -806,7 +817,9 @@ final class ValidationJob: @unchecked Sendable {
             let storage = RecordChunk(capacity: room)
             for index in start..<end {
                 results.store(
-                    AppendBatch.prepare(lines[index], encoder: &encoder, validator: validator, storage: storage), at: index)
+                    AppendBatch.prepare(
+                        lines[index], encoder: &encoder, validator: validator, memo: memo, storage: storage),
+                    at: index)
             }
         }
         encoders.give(encoder, part)

@@ -15,6 +15,28 @@ public protocol EventValidator: Sendable {
     /// - Returns: The schema version to record, or the problems (paths relative to the record, e.g. `data.low.amount`).
     func validate(type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer)
         -> Result<Int64, ValidationProblems>
+
+    /// Validates as `validate(type:schema:data:meta:)` does, with the calling thread's memo of
+    /// recently accepted blocks (the bulk append keeps one per validating thread).
+    ///
+    /// - Parameters:
+    ///   - type: The event type.
+    ///   - schema: The schema version the input names, or nil for the latest.
+    ///   - data: Canonical JSON of the event body.
+    ///   - meta: Canonical JSON of the provenance block.
+    ///   - memo: What this thread's validator accepted recently (the default ignores it).
+    /// - Returns: The same as `validate(type:schema:data:meta:)`.
+    func validate(
+        type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer, memo: ValidationMemo
+    ) -> Result<Int64, ValidationProblems>
+}
+
+extension EventValidator {
+    public func validate(
+        type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer, memo: ValidationMemo
+    ) -> Result<Int64, ValidationProblems> {
+        validate(type: type, schema: schema, data: data, meta: meta)
+    }
 }
 
 /// Accepts any body: the envelope checks alone. Records schema 1 unless the input names one.

@@ -1,5 +1,6 @@
 import CanonicalJSON
 import Foundation
+import LedgerStore
 import Testing
 
 @testable import Catalogue
@@ -32,6 +33,21 @@ extension EventCatalogue {
 
     func check(_ type: String, schema: Int64? = nil, data: String, meta: String = "{}") throws -> Outcome {
         check(type, schema: schema, data: try Fixtures.json(data), meta: try Fixtures.json(meta))
+    }
+
+    /// Validates through the bulk append's entry point, with a memo of accepted meta blocks.
+    func check(_ type: String, data: String, meta: String, memo: ValidationMemo) throws -> Outcome {
+        let dataBytes = try Fixtures.json(data).canonicalBytes
+        let metaBytes = try Fixtures.json(meta).canonicalBytes
+        let result = dataBytes.withUnsafeBytes { dataBuffer in
+            metaBytes.withUnsafeBytes { metaBuffer in
+                validate(type: type, schema: nil, data: dataBuffer, meta: metaBuffer, memo: memo)
+            }
+        }
+        switch result {
+        case .success(let version): return .valid(version)
+        case .failure(let failure): return Outcome(version: nil, problems: failure.problems.map(\.description))
+        }
     }
 }
 
@@ -84,6 +100,30 @@ extension EventCatalogue {
         for data in [good, bad] {
             #expect(try party.check("PartyRegistered", data: data) == (try full.check("PartyRegistered", data: data)))
         }
+    }
+
+    /// A memo of accepted meta blocks changes no verdict: a remembered block still needs a valid
+    /// body, and a block that differs from a remembered one by a byte is validated (and its
+    /// problems reported) as without the memo. The memo is actually used: after the first
+    /// acceptance it holds the block.
+    @Test func aMemoOfAcceptedMetaBlocksChangesNoVerdict() throws {
+        let catalogue = try catalogue()
+        // One slot: every block meets the remembered one, so only an exact comparison tells them apart.
+        let memo = ValidationMemo(slotCount: 1)
+        let good = #"{"party_id":"zil","name":"ZIL","kind":"manufacturer","country":"RU","aliases":[]}"#
+        let bad = #"{"party_id":"ZIL!","name":"ZIL","kind":"car-maker","aliases":[]}"#
+        let meta = #"{"confidence":"reported","source":{"publication":"Vedomosti"},"via":"Interfax"}"#
+        let badMeta = #"{"confidence":"reportet","source":{"publication":"Vedomosti"},"via":"Interfax"}"#
+        let remembered = Array(try Fixtures.json(meta).canonicalBytes)
+        #expect(!remembered.withUnsafeBytes { memo.contains($0) })
+        for (data, metaText) in [(good, meta), (good, meta), (bad, meta), (good, badMeta), (good, meta), (bad, badMeta)] {
+            let withMemo = try catalogue.check("PartyRegistered", data: data, meta: metaText, memo: memo)
+            let without = try catalogue.check("PartyRegistered", data: data, meta: metaText)
+            #expect(withMemo == without, "\(data) \(metaText)")
+        }
+        #expect(remembered.withUnsafeBytes { memo.contains($0) })
+        #expect(try catalogue.check("PartyRegistered", data: bad, meta: meta, memo: memo).version == nil)
+        #expect(try catalogue.check("PartyRegistered", data: good, meta: badMeta, memo: memo).version == nil)
     }
 
     @Test func aCatalogueCompilingOneTypeValidatesItAsTheFullOneDoes() throws {

@@ -34,6 +34,8 @@ final class RecordInspector {
     private var fields = [Range<Int>?](repeating: nil, count: 10)
     private var lineCheck = CanonicalLineCheck()
     /// `meta` blocks that validated, by FNV-1a hash (compared byte for byte on a hit).
+    /// Meta blocks the fast path accepted (this inspector's thread only).
+    private let acceptedMetas = ValidationMemo()
     private var validMetas: [UInt64: [[UInt8]]] = [:]
     private var validMetaCount = 0
     private static let emptyObject = JSONValue.object([:])
@@ -280,7 +282,9 @@ final class RecordInspector {
             // The fast path: the canonical bytes validate as they are (no trees). Anything else,
             // including every invalid record, takes the tree path below, which says what is wrong.
             if let catalogue = checks.catalogue, !checks.projections, let schema, let meta, meta.first == UInt8(ascii: "{"),
-                catalogue.acceptedVersion(type: typeName, schema: schema, canonicalData: data, canonicalMeta: meta) == schema
+                catalogue.acceptedVersion(
+                    type: typeName, schema: schema, canonicalData: data, canonicalMeta: meta, memo: acceptedMetas)
+                    == schema
             {
                 return
             }

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Byte strings a validator has accepted recently, so that a repeated one is not walked again:
+/// a small direct-mapped cache, one per validating thread (not thread-safe).
+///
+/// Provenance blocks repeat in bursts (a run of events reported from one article): on the
+/// reference workload 79% of `meta` blocks equal one of the last 256 seen. Only acceptances are
+/// kept, each as its exact bytes, so a hit is a byte-for-byte equal input whose verdict cannot
+/// differ (validation is a function of the bytes and the catalogue, which a memo never outlives:
+/// it belongs to one batch); a rejection is always decided, and explained, afresh.
+public final class ValidationMemo {
+    /// The longest byte string kept (longer ones are always validated).
+    public static let longestEntry = 512
+
+    private var slots: [[UInt8]]
+    private let mask: Int
+
+    /// Creates an empty memo.
+    ///
+    /// - Parameter slotCount: The number of entries, rounded up to a power of two.
+    public init(slotCount: Int = 1024) {
+        var count = 1
+        while count < slotCount { count <<= 1 }
+        slots = Array(repeating: [], count: count)
+        mask = count - 1
+    }
+
+    /// Whether `bytes` were remembered (and not displaced since).
+    public func contains(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= Self.longestEntry else { return false }
+        return slots.withUnsafeBufferPointer { all in
+            all[Self.hash(bytes) & mask].withUnsafeBytes { entry in
+                entry.count == bytes.count && memcmp(entry.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+            }
+        }
+    }
+
+    /// Remembers `bytes` as accepted (displacing whatever shared their slot).
+    public func remember(_ bytes: UnsafeRawBufferPointer) {
+        guard !bytes.isEmpty, bytes.count <= Self.longestEntry else { return }
+        let slot = Self.hash(bytes) & mask
+        slots[slot].removeAll(keepingCapacity: true)
+        slots[slot].append(contentsOf: bytes)
+    }
+
+    /// A hash of every byte, eight at a time (the blocks differ anywhere: a date, a name).
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
+        var offset = 0
+        while offset &+ 8 <= bytes.count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+            offset &+= 8
+        }
+        while offset < bytes.count {
+            hash = (hash ^ UInt64(bytes[offset])) &* 0x94D0_49BB_1331_11EB
+            offset &+= 1
+        }
+        hash ^= hash >> 29
+        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+    }
+}
