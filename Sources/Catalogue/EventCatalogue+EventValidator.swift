@@ -20,8 +20,8 @@ extension EventCatalogue: EventValidator {
     }
 
     /// Validates as `validate(type:schema:data:meta:)` does; a `meta` block the memo holds is
-    /// known to be valid (it was accepted, byte for byte the same, earlier in the batch), and one
-    /// accepted here is remembered.
+    /// known to be valid (this thread accepted the same bytes earlier, against this catalogue),
+    /// and one accepted here is remembered.
     public func validate(
         type: String, schema: Int64?, data: UnsafeRawBufferPointer, meta: UnsafeRawBufferPointer, memo: ValidationMemo
     ) -> Result<Int64, ValidationProblems> {

@@ -13,7 +13,8 @@
 /// differ (validation is a function of the bytes and the catalogue, which a memo never outlives:
 /// it belongs to one batch); a rejection is always decided, and explained, afresh.
 public final class ValidationMemo {
-    /// The longest byte string kept (longer ones are always validated).
+    /// The longest byte string kept (longer ones are always validated): a memo holds at most
+    /// `slotCount` × 512 bytes (512 KiB with the default 1,024 slots).
     public static let longestEntry = 512
 
     private var slots: [[UInt8]]
