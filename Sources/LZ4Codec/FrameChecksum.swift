@@ -10,20 +10,9 @@ import CXXHash
 /// frames are decompressed by liblz4 without verifying it, and this verifies it. The frames are
 /// byte for byte the ones liblz4 writes with the checksum on (tested).
 enum FrameChecksum {
-    /// The content-checksum bit of a frame header's FLG byte.
-    static let contentChecksumFlag: UInt8 = 0x04
-    /// The block-checksum bit of FLG.
-    static let blockChecksumFlag: UInt8 = 0x10
-
     /// The XXH32 (seed 0) of `bytes`.
     static func xxh32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         XXH32(bytes.baseAddress, bytes.count, 0)
-    }
-
-    /// The length of the frame descriptor (FLG to the last optional field, before the header
-    /// checksum) of a frame whose FLG byte is `flags`.
-    static func descriptorLength(flags: UInt8) -> Int {
-        2 + (flags & 0x08 != 0 ? 8 : 0) + (flags & 0x01 != 0 ? 4 : 0)
     }
 
     /// Turns a frame liblz4 wrote without a content checksum into the same frame with one.
@@ -36,9 +25,9 @@ enum FrameChecksum {
     static func addContentChecksum(
         to frame: UnsafeMutableRawPointer, count: Int, content: UnsafeRawBufferPointer
     ) -> Int {
-        let flags = frame.load(fromByteOffset: 4, as: UInt8.self) | contentChecksumFlag
+        let flags = frame.load(fromByteOffset: 4, as: UInt8.self) | FrameScanner.contentChecksumFlag
         frame.storeBytes(of: flags, toByteOffset: 4, as: UInt8.self)
-        let length = descriptorLength(flags: flags)
+        let length = FrameScanner.descriptorLength(flags: flags)
         let header = xxh32(UnsafeRawBufferPointer(start: frame + 4, count: length))
         frame.storeBytes(of: UInt8(truncatingIfNeeded: header >> 8), toByteOffset: 4 + length, as: UInt8.self)
         frame.storeBytes(of: xxh32(content).littleEndian, toByteOffset: count, as: UInt32.self)

@@ -23,6 +23,17 @@ public enum FrameScanner {
     public static let dataMagic: UInt32 = 0x184D_2204
     /// Skippable frames use magics 0x184D2A50 … 0x184D2A5F.
     public static let skippableMagicRange: ClosedRange<UInt32> = 0x184D_2A50...0x184D_2A5F
+    /// Bits of a data frame header's FLG byte.
+    static let blockChecksumFlag: UInt8 = 0x10
+    static let contentSizeFlag: UInt8 = 0x08
+    static let contentChecksumFlag: UInt8 = 0x04
+    static let dictionaryFlag: UInt8 = 0x01
+
+    /// The length of the frame descriptor (FLG to the last optional field, before the header
+    /// checksum) of a frame whose FLG byte is `flags`.
+    static func descriptorLength(flags: UInt8) -> Int {
+        2 + (flags & contentSizeFlag != 0 ? 8 : 0) + (flags & dictionaryFlag != 0 ? 4 : 0)
+    }
 
     /// Reads the frame that starts at `offset`.
     ///
@@ -51,10 +62,10 @@ public enum FrameScanner {
         guard offset + 7 <= end else { throw LZ4Error("truncated lz4 frame header", offset: offset) }
         let flags = bytes[offset + 4]
         guard flags >> 6 == 0b01 else { throw LZ4Error("unsupported lz4 frame version", offset: offset + 4) }
-        let blockChecksum = flags & 0x10 != 0
-        let hasContentSize = flags & 0x08 != 0
-        let contentChecksum = flags & 0x04 != 0
-        let hasDictionary = flags & 0x01 != 0
+        let blockChecksum = flags & blockChecksumFlag != 0
+        let hasContentSize = flags & contentSizeFlag != 0
+        let contentChecksum = flags & contentChecksumFlag != 0
+        let hasDictionary = flags & dictionaryFlag != 0
         var cursor = offset + 6
         var contentSize: Int?
         if hasContentSize {

@@ -40,8 +40,8 @@ public final class LZ4FrameDecoder {
         // checksum, the blocks and the frame's structure.
         let flags = frame.count > 4 ? frame[4] : 0
         let verifiesHere =
-            frame.count >= 11 && flags & FrameChecksum.contentChecksumFlag != 0
-            && flags & FrameChecksum.blockChecksumFlag == 0
+            frame.count >= 11 && flags & FrameScanner.contentChecksumFlag != 0
+            && flags & FrameScanner.blockChecksumFlag == 0
         var options = LZ4F_decompressOptions_t()
         options.skipChecksums = verifiesHere ? 1 : 0
         let contentStart = output.count

@@ -34,10 +34,9 @@ final class RecordInspector {
     private var fields = [Range<Int>?](repeating: nil, count: 10)
     private var lineCheck = CanonicalLineCheck()
     /// `meta` blocks that validated, by FNV-1a hash (compared byte for byte on a hit).
-    /// Meta blocks the fast path accepted (this inspector's thread only).
+    /// Meta blocks known to be valid (this inspector's thread only): accepted by the fast path
+    /// or by the tree path's validation.
     private let acceptedMetas = ValidationMemo()
-    private var validMetas: [UInt64: [[UInt8]]] = [:]
-    private var validMetaCount = 0
     private static let emptyObject = JSONValue.object([:])
     /// Members of the `data` object being looked at (reused).
     private var dataMembers: [(key: Range<Int>, value: Range<Int>)] = []
@@ -293,8 +292,7 @@ final class RecordInspector {
             else { return }
             // `meta` is validated against one schema whatever the type, and the same blocks recur:
             // a block that validated once is not parsed and validated again.
-            let metaHash = ByteFields.hash(meta)
-            let metaKnownValid = validMetas[metaHash]?.contains { $0.elementsEqual(meta) } ?? false
+            let metaKnownValid = acceptedMetas.contains(meta)
             var metaValue: JSONValue?
             if !metaKnownValid || checks.projections {
                 guard let parsed = try? JSONValue(parsing: meta) else {
@@ -327,10 +325,7 @@ final class RecordInspector {
                 } else {
                     metaFailed = false
                 }
-                if !metaKnownValid && !metaFailed && validMetaCount < 4096 {
-                    validMetas[metaHash, default: []].append(Array(meta))
-                    validMetaCount += 1
-                }
+                if !metaKnownValid && !metaFailed { acceptedMetas.remember(meta) }
             }
             if checks.projections, let metaValue, facts.seq > 0, facts.version > 0, let id = string(2), let stream,
                 let recordedAt = string(4), let effectiveAt
