@@ -1,4 +1,5 @@
 import Foundation
+import LedgerIntegrity
 import ParleyTestSupport
 import Testing
 
@@ -81,6 +82,62 @@ import Testing
         #expect(versions.count == 500)
     }
 
+    /// Saving writes the lines that are not superseded and then the changed streams: every
+    /// stream once, with its newest version, whether it was looked up first or only set.
+    @Test func serialisedLinesHoldEveryStreamOnceWithoutParsing() throws {
+        let bytes = Self.lines(Self.sample)
+        var untouched = try #require(StreamVersions(lines: bytes[...], count: Self.sample.count))
+        _ = untouched["party/zi"]
+        #expect(untouched.serialized().count == bytes.count)
+        #expect(StreamVersions.parse(untouched.serialized()[...]) == Dictionary(uniqueKeysWithValues: Self.sample))
+
+        var versions = try #require(StreamVersions(lines: bytes[...], count: Self.sample.count))
+        #expect(versions["party/zil"] == 3)
+        versions["party/zil"] = 4
+        versions["x/zil"] = 6  // set without a look-up first: its line must not stay beside it
+        versions["party/new"] = 1
+        #expect(versions["party/nothere"] == nil)
+        versions["party/l"] = 8
+        let out = versions.serialized()
+        var expected = Dictionary(uniqueKeysWithValues: Self.sample)
+        expected["party/zil"] = 4
+        expected["x/zil"] = 6
+        expected["party/new"] = 1
+        expected["party/l"] = 8
+        #expect(StreamVersions.parse(out[...]) == expected)
+        #expect(out.count(where: { $0 == 0x0A }) == expected.count)
+        #expect(versions.count == expected.count)
+        // What was saved loads back to the same streams, and saves again to the same set.
+        var reloaded = try #require(StreamVersions(lines: out[...], count: expected.count))
+        for (name, version) in expected { #expect(reloaded[name] == version, "\(name)") }
+        #expect(StreamVersions.parse(reloaded.serialized()[...]) == expected)
+        #expect(reloaded.all() == expected)
+    }
+
+    /// Past the look-up limit the lines are parsed; changes made before and after survive, and
+    /// serialising then writes the parsed table.
+    @Test func serialisingAfterMaterialisingKeepsEveryChange() throws {
+        let many = (0..<100).map { ("party/p\($0)", UInt64($0 + 1)) }
+        let bytes = Self.lines(many)
+        var versions = try #require(StreamVersions(lines: bytes[...], count: many.count))
+        var expected = Dictionary(uniqueKeysWithValues: many)
+        for index in stride(from: 0, to: 100, by: 2) {
+            let name = "party/p\(index)"
+            versions[name] = (versions[name] ?? 0) + 1
+            expected[name]! += 1
+        }
+        #expect(versions.count == 100)
+        #expect(StreamVersions.parse(versions.serialized()[...]) == expected)
+        #expect(versions.serialized().count(where: { $0 == 0x0A }) == 100)
+    }
+
+    /// The index's line checksum is XXH3-64 in hex (the values libxxhash's `XXH3_64bits` gives
+    /// from C for these bytes; the first is XXH3's published value for empty input).
+    @Test func theLineChecksumIsXXH3() {
+        #expect(LedgerIndex.linesChecksum([][...]) == "2d06800538d394c2")
+        #expect(LedgerIndex.linesChecksum(Array("1 party/a\n".utf8)[...]) == "932d182061aeb9bc")
+    }
+
     @Test func linesOfTheWrongShapeAreRefused() {
         let bytes = Self.lines(Self.sample)
         #expect(StreamVersions(lines: bytes[...], count: Self.sample.count + 1) == nil)
@@ -90,7 +147,7 @@ import Testing
         #expect(StreamVersions.parse(Array("3 party zil\n".utf8)[...]) == nil)
     }
 
-    /// A stream line edited in place (still well formed) no longer matches the header's SHA-256:
+    /// A stream line edited in place (still well formed) no longer matches the header's checksum:
     /// the writer rebuilds the index instead of trusting the edited version.
     @Test func anEditedStreamLineIsCaught() throws {
         try TemporaryDirectory.with { dir in
@@ -105,6 +162,34 @@ import Testing
             let writer = try LedgerWriter(path: path)
             #expect(writer.version(of: "party/a") == 5)
             #expect(writer.recoveryNotes.contains { $0.contains("rebuilt") })
+        }
+    }
+
+    /// An index written before the XXH3 checksum, with `streams_sha256`, is still read (no
+    /// rebuild), and the next save writes `streams_xxh3`.
+    @Test func anIndexWithTheOlderSHA256ChecksumIsRead() throws {
+        try TemporaryDirectory.with { dir in
+            let path = dir + "/l"
+            _ = try LedgerSetup.create(at: path, origin: nil)
+            try LedgerFixture.commit(path, count: 3, stream: "party/a")
+            try LedgerFixture.commit(path, count: 2, stream: "party/b")
+            let state = path + "/index/state.txt"
+            let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: state)))
+            let headerEnd = try #require(bytes.firstIndex(of: 0x0A))
+            let lines = bytes[(headerEnd + 1)...]
+            var header = try #require(String(bytes: bytes[..<headerEnd], encoding: .utf8))
+            let xxh3 = "\"streams_xxh3\":\"\(LedgerIndex.linesChecksum(lines))\""
+            #expect(header.contains(xxh3))
+            let sha = lines.withUnsafeBytes { ContentHash.sha256($0) }.hexString
+            header = header.replacingOccurrences(of: xxh3, with: "\"streams_sha256\":\"\(sha)\"")
+            try Data(Array(header.utf8) + [0x0A] + lines).write(to: URL(fileURLWithPath: state))
+            let writer = try LedgerWriter(path: path)
+            #expect(writer.version(of: "party/a") == 3)
+            #expect(writer.version(of: "party/b") == 2)
+            #expect(writer.streamCount == 2)
+            #expect(writer.recoveryNotes.isEmpty)
+            try writer.saveIndex()
+            #expect(try String(contentsOfFile: state, encoding: .utf8).contains("\"streams_xxh3\""))
         }
     }
 }
