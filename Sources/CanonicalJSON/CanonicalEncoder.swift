@@ -442,7 +442,8 @@ public struct CanonicalEncoder {
         sortedMembers = []
         defer { sortedMembers = members }
         members.removeAll(keepingCapacity: true)
-        members.append(contentsOf: pending[pendingBase...])
+        // Through a pointer: an `ArraySlice` of `pending` would retain its buffer.
+        pending.withUnsafeBufferPointer { members.append(contentsOf: UnsafeBufferPointer(rebasing: $0[pendingBase...])) }
         let duplicate: PendingMember? = keyBytes.withUnsafeBytes { keys in
             members.withUnsafeMutableBufferPointer { members in
                 guard members.count <= 16 else {
