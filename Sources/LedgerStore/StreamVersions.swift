@@ -4,8 +4,8 @@ import CByteSearch
 ///
 /// Loaded from `index/state.txt`, the `<version> <stream>` lines stay as bytes: a stream is
 /// looked up in them (one `memmem` for ` <stream>\n`) and its version then lives in a small
-/// dictionary, its line marked superseded; saving writes the lines that are not superseded and
-/// then the dictionary's streams, so it never parses the lines either. A single append to a
+/// dictionary, its line marked superseded; saving writes the dictionary's streams and then the
+/// lines that are not superseded, so it never parses the lines either. A single append to a
 /// ledger of 20,000 streams reads one line instead of building 20,000 strings. Only when
 /// look-ups become many (a batch touching many streams) are the lines parsed once. The loader
 /// has checked the lines against the checksum the file's header gives for them.
