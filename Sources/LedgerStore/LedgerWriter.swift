@@ -175,6 +175,16 @@ public final class LedgerWriter {
                 recoveryNotes.append("removed empty segment \(name)")
             }
         }
+        // Acknowledged commits can also vanish whole: segments cut exactly at a commit's end, or
+        // a segment file removed, leave no torn tail to report above. The saved index and
+        // `ids.bin` still witness them (this is said once: the fold below truncates `ids.bin`).
+        let acknowledged = max(hint?.lastSeq ?? 0, IDIndex.lastSeq(in: layout) ?? 0)
+        if index.lastSeq < acknowledged && !recoveryNotes.contains(where: { $0.hasPrefix("WARNING:") }) {
+            recoveryNotes.append(
+                "WARNING: the segments end at seq \(index.lastSeq), but commits up to seq \(acknowledged) were acknowledged; acknowledged records after seq \(index.lastSeq) are missing — run `parley audit` and compare with your checkpoints"
+            )
+            changed = true
+        }
         if !newIDs.isEmpty || changed {
             index.idsBytes = try IDIndex.append(newIDs, to: layout, validBytes: index.idsBytes)
             unsavedCommits = folded

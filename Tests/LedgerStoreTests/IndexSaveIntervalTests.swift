@@ -117,6 +117,38 @@ import Testing
         }
     }
 
+    /// Acknowledged commits cut off exactly at a commit's end leave no torn tail, and are still
+    /// reported: by `ids.bin` when the saved index predates them, by the saved index when
+    /// `ids.bin` is gone too. The warning is given once, and the ledger accepts appends after it.
+    @Test(arguments: [false, true])
+    func commitsCutAtACommitBoundaryAreReportedLoudly(removeIDs: Bool) throws {
+        try TemporaryDirectory.with { dir in
+            let path = dir + "/l"
+            _ = try LedgerSetup.create(at: path, origin: nil)
+            let segment = path + "/segments/" + LedgerLayout.segmentName(firstSeq: 1)
+            for n in 0..<3 { try Self.appendAlone(path, interval: 16, n: n) }
+            let boundary = try #require(try FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int)
+            // With `removeIDs`, the index is saved after every commit, so it knows of all six.
+            for n in 3..<6 { try Self.appendAlone(path, interval: removeIDs ? 1 : 16, n: n) }
+            #expect(try LedgerFixture.lines(path).count == 6)
+            if removeIDs { try FileManager.default.removeItem(atPath: path + "/index/ids.bin") }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: segment))
+            try handle.truncate(atOffset: UInt64(boundary))
+            try handle.close()
+            do {
+                let writer = try LedgerWriter(path: path)
+                #expect(writer.lastSeq == 3)
+                let warnings = writer.recoveryNotes.filter { $0.hasPrefix("WARNING:") }
+                #expect(warnings.count == 1, "\(writer.recoveryNotes)")
+                #expect(warnings.first?.contains("seq 6") == true, "\(warnings)")
+            }
+            try Self.appendAlone(path, interval: 16, n: 9)
+            let next = try LedgerWriter(path: path)
+            #expect(next.lastSeq == 4)
+            #expect(!next.recoveryNotes.contains { $0.hasPrefix("WARNING:") }, "\(next.recoveryNotes)")
+        }
+    }
+
     /// A torn write after the last acknowledged commit is an ordinary recovery, without the warning.
     @Test func aTornTailAfterTheLastAcknowledgedCommitIsNoWarning() throws {
         try TemporaryDirectory.with { dir in
