@@ -176,7 +176,7 @@ public final class LedgerWriter {
             }
         }
         // Acknowledged commits can also vanish whole: segments cut exactly at a commit's end, or
-        // a segment file removed, leave no torn tail to report above. The saved index and
+        // the last segment file removed, leave no torn tail to report above. The saved index and
         // `ids.bin` still witness them (this is said once: the fold below truncates `ids.bin`).
         let acknowledged = max(hint?.lastSeq ?? 0, IDIndex.lastSeq(in: layout) ?? 0)
         if index.lastSeq < acknowledged && !recoveryNotes.contains(where: { $0.hasPrefix("WARNING:") }) {
