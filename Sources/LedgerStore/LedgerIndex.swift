@@ -88,14 +88,16 @@ struct LedgerIndex {
         // The lines are checked against the header's checksum and read lazily; a file written
         // before checksums existed is parsed and checked line by line.
         let lines = bytes[(headerEnd + 1)...]
-        if let digest = value["streams_xxh3"]?.stringValue {
-            guard Self.linesChecksum(lines) == digest, let streams = StreamVersions(lines: lines, count: Int(streamCount))
-            else { return nil }
-            index.streams = streams
-        } else if let digest = value["streams_sha256"]?.stringValue {
-            guard lines.withUnsafeBytes({ ContentHash.sha256($0) }).hexString == digest,
-                let streams = StreamVersions(lines: lines, count: Int(streamCount))
-            else { return nil }
+        let checksumMatches: Bool? =
+            if let digest = value["streams_xxh3"]?.stringValue {
+                Self.linesChecksum(lines) == digest
+            } else if let digest = value["streams_sha256"]?.stringValue {
+                lines.withUnsafeBytes { ContentHash.sha256($0) }.hexString == digest
+            } else {
+                nil
+            }
+        if let checksumMatches {
+            guard checksumMatches, let streams = StreamVersions(lines: lines, count: Int(streamCount)) else { return nil }
             index.streams = streams
         } else {
             guard let table = StreamVersions.parse(lines), table.count == streamCount else { return nil }

@@ -116,6 +116,11 @@ public final class LedgerWriter {
             }
             index = LedgerIndex()
         }
+        // `ids.bin` gets each commit's ids after its fsync, so its last entry witnesses
+        // acknowledged commits that a lagging index does not know of (read once, before the fold
+        // below truncates it to what the segments hold).
+        let acknowledged = max(hint?.lastSeq ?? 0, IDIndex.lastSeq(in: layout) ?? 0)
+        var warned = false
         var newIDs: [(EventID, UInt64)] = []
         let decoder = try CommitDecoder()
         var changed = false
@@ -156,13 +161,11 @@ public final class LedgerWriter {
                 // A torn write can only follow the last commit the index knew; a tail starting
                 // before that point means acknowledged bytes were damaged or cut. Recovery still
                 // keeps the ledger usable (the bytes go to quarantine/, never deleted), but says so loudly.
-                // `ids.bin` gets each commit's ids after its fsync, so its last entry witnesses
-                // acknowledged commits that a lagging index does not know of.
                 let indexed = hint.flatMap { hint in
                     hint.segment.map { name < $0 || (name == $0 && tail.offset < hint.committedEnd) }
                 }
-                let acknowledged = max(hint?.lastSeq ?? 0, IDIndex.lastSeq(in: layout) ?? 0)
                 if indexed == true || index.lastSeq < acknowledged {
+                    warned = true
                     recoveryNotes.append(
                         "WARNING: \(name)@\(tail.problemOffset): \(tail.reason), before the last acknowledged commit (seq \(acknowledged)); acknowledged records after seq \(index.lastSeq) are damaged or missing and were moved to quarantine/ — run `parley audit` and compare with your checkpoints"
                     )
@@ -178,8 +181,7 @@ public final class LedgerWriter {
         // Acknowledged commits can also vanish whole: segments cut exactly at a commit's end, or
         // the last segment file removed, leave no torn tail to report above. The saved index and
         // `ids.bin` still witness them (this is said once: the fold below truncates `ids.bin`).
-        let acknowledged = max(hint?.lastSeq ?? 0, IDIndex.lastSeq(in: layout) ?? 0)
-        if index.lastSeq < acknowledged && !recoveryNotes.contains(where: { $0.hasPrefix("WARNING:") }) {
+        if index.lastSeq < acknowledged && !warned {
             recoveryNotes.append(
                 "WARNING: the segments end at seq \(index.lastSeq), but commits up to seq \(acknowledged) were acknowledged; acknowledged records after seq \(index.lastSeq) are missing — run `parley audit` and compare with your checkpoints"
             )
