@@ -60,6 +60,8 @@ public struct CanonicalEncoder {
     private var out: UnsafeMutablePointer<UInt8>?
     private var written = 0
     private var capacity = 0
+    /// Whether the top-level object's members stay as read (see `encode(_:into:topLevelAsRead:)`).
+    private var topLevelAsRead = false
 
     /// Creates an encoder.
     public init() {}
@@ -94,6 +96,29 @@ public struct CanonicalEncoder {
     public mutating func encode(_ input: UnsafeRawBufferPointer, into destination: UnsafeMutablePointer<UInt8>)
         throws(JSONInputError) -> Int
     {
+        try encode(input, into: destination, topLevelAsRead: false)
+    }
+
+    /// Canonicalises one JSON document into memory the caller owns, as `encode(_:into:)` does,
+    /// but with `topLevelAsRead` leaves the members of a top-level object in the order read and
+    /// does not check their names for duplicates: every value is canonical, the object as a
+    /// whole is not. For a caller that takes the object apart by member name and rebuilds it
+    /// (the bulk append, whose envelope fields are a fixed set it checks for repeats itself):
+    /// sorting the top level and moving its bytes was a quarter of canonicalisation's work.
+    ///
+    /// - Parameters:
+    ///   - input: The JSON text (UTF-8).
+    ///   - destination: Room for `input.count` bytes (canonical text is never longer).
+    ///   - topLevelAsRead: Whether to leave the top-level object's members as read; `topLevel`
+    ///     then lists them in that order.
+    /// - Returns: How many bytes were written; `topLevel`'s value ranges are offsets from
+    ///   `destination`.
+    /// - Throws: As `encode(_:into:)`.
+    public mutating func encode(
+        _ input: UnsafeRawBufferPointer, into destination: UnsafeMutablePointer<UInt8>, topLevelAsRead: Bool
+    ) throws(JSONInputError) -> Int {
+        self.topLevelAsRead = topLevelAsRead
+        defer { self.topLevelAsRead = false }
         let result = run(input, into: destination)
         if let failure = result.failure {
             throw JSONInputError(path: pathString(), message: failure.message, offset: failure.offset)
@@ -339,7 +364,9 @@ public struct CanonicalEncoder {
             lexer.position += 1
             break
         }
-        try order(objectStart: objectStart, pendingBase: pendingBase, at: lexer.position)
+        if depth > 0 || !topLevelAsRead {
+            try order(objectStart: objectStart, pendingBase: pendingBase, at: lexer.position)
+        }
         write(UInt8(ascii: "}"))
         if depth == 0 {
             collectTopLevel()

@@ -14,7 +14,13 @@ extension CrossFieldRule {
     ///   do not settle it (compared strings with escapes, or non-ASCII text that `String`
     ///   comparison might read differently); the caller then runs `check(_:into:)`.
     func holds(canonical data: UnsafeRawBufferPointer) -> Bool {
-        guard let body = CanonicalObject(data, 0..<data.count) else { return true }
+        holds(canonical: data, members: nil)
+    }
+
+    /// Decides as `holds(canonical:)` does, finding members in `members` (what the schema walk
+    /// that accepted `data` noted) instead of scanning the bytes, when given.
+    func holds(canonical data: UnsafeRawBufferPointer, members: MemberTable?) -> Bool {
+        guard let body = CanonicalObject(data, 0..<data.count, members: members) else { return true }
         switch self {
         case .financialValueShape:
             return financialValueHolds(body)
@@ -79,7 +85,7 @@ extension CrossFieldRule {
         if (low == nil) != (high == nil) { return false }
         guard let low, let high else { return true }
         // `low?["amount"]` is nil unless `low` is an object.
-        guard let lowMoney = CanonicalObject(body.input, low), let highMoney = CanonicalObject(body.input, high) else {
+        guard let lowMoney = body.object(at: low), let highMoney = body.object(at: high) else {
             return true
         }
         let lowAmount = lowMoney.text("amount")
@@ -109,6 +115,8 @@ private struct CanonicalObject {
     let input: UnsafeRawBufferPointer
     /// From `{` to just past `}`.
     let span: Range<Int>
+    /// The members of every object in `input`, when the walk noted them.
+    let members: MemberTable?
 
     /// A string member, as far as the bytes tell.
     enum Text {
@@ -121,14 +129,21 @@ private struct CanonicalObject {
     }
 
     /// The object at `span`, or nil when the value there is not an object.
-    init?(_ input: UnsafeRawBufferPointer, _ span: Range<Int>) {
+    init?(_ input: UnsafeRawBufferPointer, _ span: Range<Int>, members: MemberTable?) {
         guard !span.isEmpty, input[span.lowerBound] == UInt8(ascii: "{") else { return nil }
         self.input = input
         self.span = span
+        self.members = members
+    }
+
+    /// The object at `span` of the same input, or nil when the value there is not an object.
+    func object(at span: Range<Int>) -> CanonicalObject? {
+        CanonicalObject(input, span, members: members)
     }
 
     /// Number of members.
     var count: Int {
+        if let members { return members.memberCount(ofObjectAt: span.lowerBound) }
         var count = 0
         Self.forEachMember(input, span) { _, _ in
             count += 1
@@ -141,6 +156,9 @@ private struct CanonicalObject {
     func member(_ name: String) -> Range<Int>? {
         var name = name
         return name.withUTF8 { wanted in
+            if let members {
+                return members.value(of: UnsafeRawBufferPointer(wanted), inObjectAt: span.lowerBound, in: input)
+            }
             var found: Range<Int>?
             Self.forEachMember(input, span) { key, value in
                 let order = ByteOrder.compare(UnsafeRawBufferPointer(rebasing: input[key]), UnsafeRawBufferPointer(wanted))
@@ -152,7 +170,7 @@ private struct CanonicalObject {
     }
 
     func object(_ name: String) -> CanonicalObject? {
-        member(name).flatMap { CanonicalObject(input, $0) }
+        member(name).flatMap { object(at: $0) }
     }
 
     /// Member `name` if it is an integer.

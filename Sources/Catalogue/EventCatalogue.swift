@@ -274,19 +274,34 @@ public struct EventCatalogue: Sendable {
     ) -> Int64? {
         guard let entry = entries[type] else { return nil }
         let version = schema ?? entry.latest
-        guard let validator = entry.schema(version: version), validator.accepts(canonical: canonicalData) else {
-            return nil
+        guard let validator = entry.schema(version: version) else { return nil }
+        if entry.rules.isEmpty {
+            guard validator.accepts(canonical: canonicalData) else { return nil }
+        } else {
+            // The walk notes the body's members for the rules (room for far more than any
+            // catalogued body has; a larger one makes the rules scan the bytes instead).
+            let holds = withUnsafeTemporaryAllocation(of: MemberSpan.self, capacity: 256) { room in
+                var spans: MemberSpans? = MemberSpans(room)
+                guard validator.accepts(canonical: canonicalData, recording: &spans) else { return false }
+                let table = spans?.table
+                return entry.rules.allSatisfy { $0.holds(canonical: canonicalData, members: table) }
+            }
+            guard holds else { return nil }
         }
+        guard acceptsMeta(canonicalMeta, memo: memo) else { return nil }
+        return version
+    }
+
+    /// Whether the provenance block is valid on its bytes (the fast path of `acceptedVersion`).
+    private func acceptsMeta(_ canonicalMeta: UnsafeRawBufferPointer, memo: ValidationMemo?) -> Bool {
         let metaIsEmpty =
             canonicalMeta.count == 2 && canonicalMeta[0] == UInt8(ascii: "{") && canonicalMeta[1] == UInt8(ascii: "}")
-        if metaIsEmpty {
-            guard metaAcceptsEmpty else { return nil }
-        } else if memo?.contains(canonicalMeta) != true {
-            guard compiledMeta.accepts(canonical: canonicalMeta) else { return nil }
+        if metaIsEmpty { return metaAcceptsEmpty }
+        if memo?.contains(canonicalMeta) != true {
+            guard compiledMeta.accepts(canonical: canonicalMeta) else { return false }
             memo?.remember(canonicalMeta)
         }
-        for rule in entry.rules where !rule.holds(canonical: canonicalData) { return nil }
-        return version
+        return true
     }
 
     /// Finds the schema, then validates the body (parsed on demand, so that an unknown type or

@@ -163,7 +163,10 @@ public final class AppendBatch {
         let destination = storage.reserve(line.count)
         let out: UnsafeRawBufferPointer
         do {
-            out = UnsafeRawBufferPointer(start: destination, count: try encoder.encode(line, into: destination))
+            // The envelope is taken apart by name below and rebuilt by `commit`: its members
+            // need no sorting (repeats are caught below).
+            out = UnsafeRawBufferPointer(
+                start: destination, count: try encoder.encode(line, into: destination, topLevelAsRead: true))
         } catch {
             return .invalid(["\(error)"])
         }
@@ -181,16 +184,20 @@ public final class AppendBatch {
         var lineProblems: [String] = []
         encoder.keyBytes.withUnsafeBytes { keys in
             for (index, member) in encoder.topLevel.enumerated() {
-                let value = member.value
+                /// Fills `slot`, unless an earlier member of the same name did.
+                func take(_ slot: inout Range<Int>?) {
+                    if slot != nil { lineProblems.append("\(encoder.topLevelKey(index)): duplicate key") }
+                    slot = member.value
+                }
                 switch EnvelopeField(UnsafeRawBufferPointer(rebasing: keys[member.key])) {
-                case .data: data = value
-                case .effectiveAt: effective = value
-                case .expectedVersion: expectedText = value
-                case .id: idText = value
-                case .meta: meta = value
-                case .schema: schemaText = value
-                case .stream: stream = value
-                case .type: type = value
+                case .data: take(&data)
+                case .effectiveAt: take(&effective)
+                case .expectedVersion: take(&expectedText)
+                case .id: take(&idText)
+                case .meta: take(&meta)
+                case .schema: take(&schemaText)
+                case .stream: take(&stream)
+                case .type: take(&type)
                 case nil:
                     lineProblems.append("\(encoder.topLevelKey(index)): unknown field (allowed: \(Self.allowedFields))")
                 }

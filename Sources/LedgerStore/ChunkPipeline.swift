@@ -8,26 +8,34 @@ import LedgerIntegrity
     import Darwin
 #endif
 
-/// Hashes, compresses and writes chunks of record lines on a second thread, in submission order,
-/// so that a bulk append parses on one core while the other hashes and compresses.
+/// Hashes, compresses and writes chunks of record lines on two more threads, in submission
+/// order: one hashes the leaves into the Merkle frontier, the other compresses and writes the
+/// frames, so that a bulk append parses while its chunks are hashed and compressed side by
+/// side (the two jobs only read a chunk; it is handed back once both are done with it).
 ///
-/// Thread-safety: `frontier`, `written`, `failure` and `frame` are only touched by blocks on
-/// `queue` while chunks are in flight (`spareChunks` only under its lock); the owner reads them
-/// only after `drain()`, which waits for the queue to empty (a happens-before edge). That
-/// single-owner discipline is why `@unchecked Sendable` is safe.
+/// Thread-safety: `frontier` and `leaf` are only touched by blocks on `hashing`, `written`,
+/// `failure` and `frame` only by blocks on `writing`, while chunks are in flight (`spareChunks`
+/// and `pendingJobs` only under `spares`); the owner reads them only after `drain()`, which waits
+/// for both queues to empty (a happens-before edge). That single-owner discipline is why
+/// `@unchecked Sendable` is safe.
 final class ChunkPipeline: @unchecked Sendable {
     /// Made by the first `submit` (a commit done wholly by `processHere` needs none).
-    private var queue: DispatchQueue?
-    private let slots = DispatchSemaphore(value: 2)
+    private var hashing: DispatchQueue?
+    private var writing: DispatchQueue?
+    private let slots = DispatchSemaphore(value: 3)
     private let descriptor: Int32
     private let path: String
     private var frontier: MerkleFrontier
     private var written: Int
     private var failure: LedgerError?
-    /// Room for the frame being compressed, reused for every chunk (only `process` touches it).
+    /// Room for the frame being compressed, reused for every chunk (only `compressAndWrite` touches it).
     private var frame = RecordChunk(capacity: 0)
+    /// Room for one leaf (0x00 then the line), reused for every line (only `hash` touches it).
+    private var leaf = RecordChunk(capacity: 4096)
     /// Chunks written and emptied, for the batch to fill again (under `spares`).
     private var spareChunks: [RecordChunk] = []
+    /// For each chunk in flight (by identity), how many of the two jobs are still on it (under `spares`).
+    private var pendingJobs: [ObjectIdentifier: Int] = [:]
     private let spares = ConditionLock()
 
     /// Creates a pipeline writing at the current offset of `descriptor`.
@@ -44,20 +52,43 @@ final class ChunkPipeline: @unchecked Sendable {
         self.written = offset
     }
 
-    /// Queues a chunk of whole record lines (each ending in a newline). Blocks while two chunks
-    /// are in flight. The chunk belongs to the pipeline from here on; once written it waits in
-    /// `spare()` to be filled again.
+    /// Queues a chunk of whole record lines (each ending in a newline). Blocks while three chunks
+    /// are in flight. The chunk belongs to the pipeline from here on; once hashed and written it
+    /// waits in `spare()` to be filled again.
     func submit(_ chunk: RecordChunk) {
         slots.wait()
-        if queue == nil { queue = DispatchQueue(label: "parley.append.pipeline") }
-        queue!.async { [self] in
-            process(chunk)
-            chunk.removeAll()
-            spares.lock()
-            spareChunks.append(chunk)
-            spares.unlock()
-            slots.signal()
+        if hashing == nil {
+            hashing = DispatchQueue(label: "parley.append.hash")
+            writing = DispatchQueue(label: "parley.append.write")
         }
+        spares.lock()
+        pendingJobs[ObjectIdentifier(chunk)] = 2
+        spares.unlock()
+        hashing!.async { [self] in
+            // Hashing goes on after a failed write: harmless, and `failure` belongs to `writing`.
+            hash(chunk)
+            finished(chunk)
+        }
+        writing!.async { [self] in
+            if failure == nil, let error = compressAndWrite(chunk.bytes) { failure = error }
+            finished(chunk)
+        }
+    }
+
+    /// One job is done with `chunk`; after the second, it becomes a spare.
+    private func finished(_ chunk: RecordChunk) {
+        spares.lock()
+        let key = ObjectIdentifier(chunk)
+        let left = (pendingJobs[key] ?? 1) - 1
+        if left == 0 {
+            pendingJobs[key] = nil
+            chunk.removeAll()
+            spareChunks.append(chunk)
+        } else {
+            pendingJobs[key] = left
+        }
+        spares.unlock()
+        if left == 0 { slots.signal() }
     }
 
     /// A chunk that was submitted and is written, emptied, to be filled again (nil while none is).
@@ -68,35 +99,32 @@ final class ChunkPipeline: @unchecked Sendable {
     }
 
     /// Hashes, compresses and writes `chunk` on the calling thread: for a commit that is one
-    /// small chunk (a single append, a group commit), where handing it to the queue and back
+    /// small chunk (a single append, a group commit), where handing it to the queues and back
     /// costs more than the work. Do not mix with pending `submit`s.
     func processHere(_ chunk: RecordChunk) {
-        process(chunk)
+        guard failure == nil else { return }
+        hash(chunk)
+        if let error = compressAndWrite(chunk.bytes) { failure = error }
     }
 
-    private func process(_ chunk: RecordChunk) {
-        guard failure == nil else { return }
+    /// Appends the leaf hash of every line of `chunk` to the frontier. A leaf hash is SHA-256 of
+    /// 0x00 followed by the line: each line is copied after a 0x00 in `leaf`, so each leaf is one
+    /// update (the update call costs about as much as hashing a short record) and the chunk,
+    /// which the writing queue reads meanwhile, is never written.
+    private func hash(_ chunk: RecordChunk) {
         let raw = chunk.bytes
         guard let base = raw.baseAddress else { return }
-        // A leaf hash is SHA-256 of 0x00 followed by the line: from the second line on, the
-        // newline before the line becomes that 0x00 for the one call, so each leaf is one update.
-        let mutableBase = chunk.base
         var start = 0
         while start < raw.count {
             let found = memchr(base + start, 0x0A, raw.count - start)
             let end = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? raw.count
-            let hash: Hash32
-            if start == 0 {
-                hash = RFC6962.leafHash(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
-            } else {
-                mutableBase[start - 1] = 0x00
-                hash = RFC6962.leafHash(prefixed: UnsafeRawBufferPointer(rebasing: raw[(start - 1)..<end]))
-                mutableBase[start - 1] = 0x0A
-            }
-            frontier.append(leafHash: hash)
+            let length = end - start
+            let room = leaf.reserve(length + 1)
+            room[0] = 0x00
+            (room + 1).update(from: base.assumingMemoryBound(to: UInt8.self) + start, count: length)
+            frontier.append(leaf: RFC6962.leafDigest(prefixed: UnsafeRawBufferPointer(start: room, count: length + 1)))
             start = end + 1
         }
-        if let error = compressAndWrite(raw) { failure = error }
     }
 
     /// Compresses one chunk into a frame and writes it; returns the failure, if any.
@@ -131,7 +159,8 @@ final class ChunkPipeline: @unchecked Sendable {
             if let failure { throw failure }
             return (frontier, written)
         }
-        guard let queue else { return try finished() }
-        return try queue.sync(execute: finished)
+        guard let hashing, let writing else { return try finished() }
+        hashing.sync {}
+        return try writing.sync(execute: finished)
     }
 }

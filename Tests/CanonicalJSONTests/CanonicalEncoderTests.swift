@@ -123,6 +123,30 @@ import Testing
         #expect(failure?.path == "a.b")
     }
 
+    /// With `topLevelAsRead` the top-level members stay in input order, unchecked for repeats,
+    /// while every value (nested objects included) is canonical and nested repeats still fail.
+    @Test func topLevelAsReadKeepsInputOrderWithCanonicalValues() throws {
+        let text = #"{ "z" : { "b" : 1 , "a" : [ -0 , "\u0041" ] } , "a" : 2 , "z" : null }"#
+        let input = Array(text.utf8)
+        var encoder = CanonicalEncoder()
+        let room = UnsafeMutablePointer<UInt8>.allocate(capacity: input.count)
+        defer { room.deallocate() }
+        let written = try input.withUnsafeBytes { raw in try encoder.encode(raw, into: room, topLevelAsRead: true) }
+        let bytes = Array(UnsafeBufferPointer(start: room, count: written))
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"z":{"a":[0,"A"],"b":1},"a":2,"z":null}"#)
+        #expect(encoder.topLevel.indices.map { encoder.topLevelKey($0) } == ["z", "a", "z"])
+        #expect(
+            encoder.topLevel.map { String(decoding: bytes[$0.value], as: UTF8.self) } == [#"{"a":[0,"A"],"b":1}"#, "2", "null"])
+        // The same encoder sorts (and checks) the top level again on the next plain call.
+        #expect(throws: JSONInputError.self) { try input.withUnsafeBytes { raw in try encoder.encode(raw, into: room) } }
+        let nested = Array(#"{"b":{"k":1,"k":2},"a":1}"#.utf8)
+        let failure = #expect(throws: JSONInputError.self) {
+            try nested.withUnsafeBytes { raw in try encoder.encode(raw, into: room, topLevelAsRead: true) }
+        }
+        #expect(failure?.path == "b.k")
+        #expect(failure?.message == "duplicate key")
+    }
+
     @Test func fractionalMessageSaysHowToFixIt() throws {
         #expect(throws: JSONInputError.self) { try Self.canonical(#"{"x":35000.5}"#) }
         do { _ = try Self.canonical(#"{"x":35000.5}"#) } catch let error as JSONInputError {

@@ -55,6 +55,91 @@ import Testing
         #expect(tally.accepted > 0)
     }
 
+    // MARK: - Member spans for the cross-field rules
+
+    /// The rules decide the same on the members the walk noted as on scanning the bytes, for
+    /// every case document (accepted and rejected) of every type that has rules, and the table
+    /// holds every member of every object once its duplicates (a `$ref` walked twice) are
+    /// counted once.
+    @Test(arguments: Repository.jsonFiles(in: Repository.cases))
+    func rulesDecideTheSameOnNotedMembers(file: String) throws {
+        guard file != EventCatalogue.metaSchemaFile else { return }
+        let type = String(file.split(separator: ".")[0])
+        let rules = CrossFieldRule.rules(for: type)
+        guard !rules.isEmpty else { return }
+        let validator = try Fixtures.validator(file)
+        let cases = try Fixtures.cases(file)
+        var walked = 0
+        for document in cases.accept.map({ Result<JSONValue, JSONInputError>.success($0) }) + cases.reject.map(\.data) {
+            guard case .success(let parsed) = document else { continue }
+            let canonical = try CanonicalEncoder.canonicalize(parsed.canonicalBytes)
+            try canonical.withUnsafeBytes { data in
+                try withUnsafeTemporaryAllocation(of: MemberSpan.self, capacity: 256) { room in
+                    var spans: MemberSpans? = MemberSpans(room)
+                    guard validator.accepts(canonical: data, recording: &spans) else { return }
+                    walked += 1
+                    let table = try #require(spans?.table)
+                    for rule in rules {
+                        #expect(
+                            rule.holds(canonical: data, members: table) == rule.holds(canonical: data, members: nil),
+                            "\(rule) \(String(decoding: canonical, as: UTF8.self))")
+                    }
+                    if case .object(let members) = parsed {
+                        #expect(table.memberCount(ofObjectAt: 0) == members.count)
+                        for name in members.keys {
+                            let found = Array(name.utf8).withUnsafeBytes { table.value(of: $0, inObjectAt: 0, in: data) }
+                            #expect(found != nil, "\(name)")
+                        }
+                        let absent = Array("no_such_member".utf8).withUnsafeBytes { table.value(of: $0, inObjectAt: 0, in: data) }
+                        #expect(absent == nil)
+                    }
+                }
+            }
+        }
+        #expect(walked > 0)
+    }
+
+    /// A `$ref` with sibling keywords walks the object twice, noting its members twice: they
+    /// are still counted and found once.
+    @Test func membersNotedTwiceCountOnce() throws {
+        let validator = try SchemaValidator(
+            text: ##"{"$defs":{"o":{"type":"object"}},"$ref":"#/$defs/o","required":["a"]}"##)
+        let document = Array(#"{"a":1,"b":{"c":2}}"#.utf8)
+        try document.withUnsafeBytes { data in
+            try withUnsafeTemporaryAllocation(of: MemberSpan.self, capacity: 16) { room in
+                var spans: MemberSpans? = MemberSpans(room)
+                #expect(validator.accepts(canonical: data, recording: &spans))
+                let table = try #require(spans?.table)
+                #expect(table.spans.count == 6)
+                #expect(table.memberCount(ofObjectAt: 0) == 2)
+                #expect(table.memberCount(ofObjectAt: 11) == 1)
+            }
+        }
+    }
+
+    /// A walk with less room than members stops noting them and offers no table (the rules then scan).
+    @Test func tooManyMembersLeaveNoTable() throws {
+        let validator = try SchemaValidator(text: #"{"type":"object"}"#)
+        let document = Array(#"{"a":1,"b":{"c":2,"d":3},"e":4}"#.utf8)
+        try document.withUnsafeBytes { data in
+            try withUnsafeTemporaryAllocation(of: MemberSpan.self, capacity: 3) { room in
+                var spans: MemberSpans? = MemberSpans(room)
+                #expect(validator.accepts(canonical: data, recording: &spans))
+                #expect(spans?.overflowed == true)
+                #expect(spans?.table == nil)
+            }
+            try withUnsafeTemporaryAllocation(of: MemberSpan.self, capacity: 5) { room in
+                var spans: MemberSpans? = MemberSpans(room)
+                #expect(validator.accepts(canonical: data, recording: &spans))
+                let table = try #require(spans?.table)
+                #expect(table.memberCount(ofObjectAt: 0) == 3)
+                #expect(table.memberCount(ofObjectAt: 11) == 2)
+                let d = Array("d".utf8).withUnsafeBytes { table.value(of: $0, inObjectAt: 11, in: data) }
+                #expect(d.map { String(decoding: data[$0], as: UTF8.self) } == "3")
+            }
+        }
+    }
+
     // MARK: - Case files
 
     @Test(arguments: Repository.jsonFiles(in: Repository.cases))

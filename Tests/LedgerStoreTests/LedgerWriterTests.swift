@@ -179,6 +179,35 @@ import Testing
         }
     }
 
+    /// A repeated envelope field is a problem of its line (bulk and single paths alike), so
+    /// nothing is committed; a repeat inside `data` is one too.
+    @Test func aRepeatedFieldIsRejected() throws {
+        try TemporaryDirectory.with { dir in
+            let path = dir + "/l"
+            _ = try LedgerSetup.create(at: path, origin: nil)
+            try LedgerFixture.commit(path, count: 1)
+            let before = DirectorySnapshot.take(path)
+            let lines = [
+                #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{},"stream":"party/faw"}"#,
+                #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"n":1,"n":2}}"#,
+            ]
+            for largeFrames in [false, true] {
+                let writer = try LedgerWriter(path: path)
+                let batch = writer.batch(largeFrames: largeFrames)
+                let buffers = lines.map { Array($0.utf8) }
+                buffers[0].withUnsafeBytes { first in
+                    buffers[1].withUnsafeBytes { second in
+                        batch.add(lines: [first, second], firstLineNumber: 1)
+                        let error = #expect(throws: LedgerError.self) { _ = try batch.finish() }
+                        #expect(error?.code == .invalidInput)
+                        #expect(error?.problems == ["line 1: stream: duplicate key", "line 2: data.n: duplicate key"])
+                    }
+                }
+            }
+            #expect(DirectorySnapshot.take(path) == before)
+        }
+    }
+
     @Test func segmentsRollOverAndACommitNeverSpansTwo() throws {
         try TemporaryDirectory.with { dir in
             let path = dir + "/l"

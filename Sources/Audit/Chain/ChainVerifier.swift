@@ -201,7 +201,7 @@ struct ChainVerifier {
         outcome.leafHashes.withUnsafeBytes { hashes in
             for index in 0..<outcome.recordCount {
                 position += 1
-                frontier.append(leafHash: Array(hashes[(index * 32)..<(index * 32 + 32)]))
+                frontier.append(leafHash: UnsafeRawBufferPointer(rebasing: hashes[(index * 32)..<(index * 32 + 32)]))
                 if !wantedSizes.isEmpty && wantedSizes.contains(position) { rootsAt[position] = frontier.root }
                 while let problem = problems.first, problem.index == index {
                     report(problem.kind, offset, position, problem.message, deferred: true)

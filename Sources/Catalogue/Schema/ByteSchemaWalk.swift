@@ -25,6 +25,8 @@ struct ByteSchemaWalk {
     private(set) var position = 0
     /// The decoded text of the last string read that had escapes.
     private var decoded: [UInt8] = []
+    /// Where each member read is noted, when the caller asked (see `MemberSpans`).
+    var spans: MemberSpans?
 
     init(nodes: UnsafeBufferPointer<Unmanaged<SchemaNode>>, input: UnsafeRawBufferPointer) {
         self.nodes = nodes
@@ -239,6 +241,7 @@ struct ByteSchemaWalk {
     /// Member names must be ASCII without escapes and in strictly increasing order, as canonical
     /// form writes them; that also rules out duplicates without remembering the names.
     private mutating func members(_ node: SchemaNode?, depth: Int) -> Bool {
+        let objectStart = position
         position += 1
         guard position < input.count else { return false }
         var requiredSeen = 0
@@ -274,7 +277,9 @@ struct ByteSchemaWalk {
                 previous = content
                 guard position < input.count, input[position] == UInt8(ascii: ":") else { return false }
                 position += 1
+                let valueStart = position
                 guard value(child, depth: depth + 1), position < input.count else { return false }
+                spans?.record(object: objectStart, name: content, value: valueStart..<position)
                 let byte = input[position]
                 position += 1
                 if byte == UInt8(ascii: "}") { break }

@@ -89,10 +89,25 @@ public struct SchemaValidator: Sendable {
     ///   byte walk declines (not canonical, or with member names that are not ASCII): the
     ///   caller then parses it and runs `validate(_:)`, which decides and says why.
     func accepts(canonical: UnsafeRawBufferPointer) -> Bool {
-        nodes.withUnsafeBufferPointer { buffer in
+        var none: MemberSpans? = nil
+        return accepts(canonical: canonical, recording: &none)
+    }
+
+    /// Decides as `accepts(canonical:)` does, noting in `spans` (when not nil) every member of
+    /// every object read, for the cross-field rules.
+    ///
+    /// - Parameters:
+    ///   - canonical: The document's canonical JSON (RFC 8785).
+    ///   - spans: Where to note the members (emptied first), or nil.
+    /// - Returns: As `accepts(canonical:)`; the notes are meaningful only when it is true.
+    func accepts(canonical: UnsafeRawBufferPointer, recording spans: inout MemberSpans?) -> Bool {
+        spans?.reset()
+        return nodes.withUnsafeBufferPointer { buffer in
             // A class reference and `Unmanaged` of it have the same layout.
             buffer.withMemoryRebound(to: Unmanaged<SchemaNode>.self) { unretained in
                 var walk = ByteSchemaWalk(nodes: unretained, input: canonical)
+                walk.spans = spans
+                defer { spans = walk.spans }
                 return walk.accepts(root: root)
             }
         }
