@@ -1,3 +1,5 @@
+import CXXHash
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -48,20 +50,10 @@ public final class ValidationMemo {
         slots[slot].append(contentsOf: bytes)
     }
 
-    /// A hash of every byte, eight at a time (the blocks differ anywhere: a date, a name).
+    /// A hash of every byte (the blocks differ anywhere: a date, a name): libxxhash's XXH3,
+    /// several times faster on these 100-200 byte blocks than the multiply chain it replaced
+    /// (which was ~1% of a bulk import).
     static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
-        var offset = 0
-        while offset &+ 8 <= bytes.count {
-            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            hash ^= hash >> 31
-            offset &+= 8
-        }
-        while offset < bytes.count {
-            hash = (hash ^ UInt64(bytes[offset])) &* 0x94D0_49BB_1331_11EB
-            offset &+= 1
-        }
-        hash ^= hash >> 29
-        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+        Int(truncatingIfNeeded: XXH3_64bits(bytes.baseAddress, bytes.count))
     }
 }
