@@ -219,7 +219,7 @@ public struct CanonicalEncoder {
     private mutating func write(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         assert(written + bytes.count <= capacity)
-        (out.unsafelyUnwrapped + written).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        ShortCopy.copy(out.unsafelyUnwrapped + written, base, bytes.count)
         written += bytes.count
     }
 

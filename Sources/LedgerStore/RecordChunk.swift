@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// Record lines gathered for one LZ4 frame: a growable byte buffer written through a pointer
 /// (one capacity check per record, not one per field).
 ///
@@ -73,7 +75,7 @@ struct ByteCursor {
     @inline(__always)
     mutating func write(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress else { return }
-        UnsafeMutableRawPointer(position).copyMemory(from: source, byteCount: bytes.count)
+        ShortCopy.copy(position, source, bytes.count)
         position += bytes.count
     }
 
