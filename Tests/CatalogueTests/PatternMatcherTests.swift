@@ -32,6 +32,7 @@ import Testing
     static let extraPatterns = [
         "abc", "^a*b+c?$", "^(ab|cd){2,3}$", "x{2,}", "^[^ ]+$", "^.{2}$", "a|b", "^(?:ab)+$",
         "^[-a-z]+$", "^[a\\-z]$", "^\\$\\^\\.\\*$", "(a|)b", "^$", "^[0-9]{1,3}(\\.[0-9]{1,2})??$",
+        "^x{2,3}$", "^[a-c][a-c]{1,2}$", "^[a-z][0-9]*$",
     ]
 
     /// Strings that probe the edges of the catalogue's patterns.
@@ -63,6 +64,18 @@ import Testing
             let reference = expression.firstMatch(in: probe, range: range) != nil
             #expect(automaton.matches(probe) == reference, "\(pattern) on \(probe.debugDescription)")
         }
+    }
+
+    /// The class-run shortcut takes the patterns of its shape (most of the catalogue's), and
+    /// only those; `automatonAgreesWithNSRegularExpression` checks what it decides.
+    @Test func classRunsTakeTheShortcut() throws {
+        for pattern in ["^[a-z0-9][a-z0-9-]*$", "^[A-Za-z0-9][A-Za-z0-9._-]*$", "^[A-Z]{3}$", "^[A-Z]{2}$", "^[-a-z]+$", "^a*$"] {
+            #expect(try #require(PatternDFA(pattern: pattern)).usesClassRun, "\(pattern)")
+        }
+        for pattern in ["^[^ ]+$", "^.{2}$", "[a-z]+", "^[a-z]+", "^https?://[^ ]+$", "^a*b+c?$", "^(ab|cd){2,3}$"] {
+            #expect(try !#require(PatternDFA(pattern: pattern)).usesClassRun, "\(pattern)")
+        }
+        #expect(Self.cataloguePatterns.filter { (try? PatternDFA(pattern: $0)?.usesClassRun) == true }.count >= 4)
     }
 
     @Test func catalogueExamples() throws {
