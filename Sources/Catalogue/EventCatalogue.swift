@@ -280,7 +280,7 @@ public struct EventCatalogue: Sendable {
         } else {
             // The walk notes the body's members for the rules (room for far more than any
             // catalogued body has; a larger one makes the rules scan the bytes instead).
-            let holds = withUnsafeTemporaryAllocation(of: MemberSpan.self, capacity: 256) { room in
+            let holds = withSpanRoom(memo) { room in
                 var spans: MemberSpans? = MemberSpans(room)
                 guard validator.accepts(canonical: canonicalData, recording: &spans) else { return false }
                 let table = spans?.table
@@ -290,6 +290,20 @@ public struct EventCatalogue: Sendable {
         }
         guard acceptsMeta(canonicalMeta, memo: memo) else { return nil }
         return version
+    }
+
+    /// Room for the member spans of one walk: the memo's scratch (this thread's, reused), or a
+    /// temporary allocation without a memo (its 5 KiB came from the heap: one allocation and
+    /// one free per event, and lock waits on glibc's arena when another thread freed there).
+    private func withSpanRoom<Result>(
+        _ memo: ValidationMemo?, _ body: (UnsafeMutableBufferPointer<MemberSpan>) -> Result
+    ) -> Result {
+        let capacity = 256
+        if let scratch = memo?.scratch, scratch.count >= capacity * MemoryLayout<MemberSpan>.stride {
+            let room = scratch.bindMemory(to: MemberSpan.self)
+            return body(UnsafeMutableBufferPointer(rebasing: room[..<capacity]))
+        }
+        return withUnsafeTemporaryAllocation(of: MemberSpan.self, capacity: capacity, body)
     }
 
     /// Whether the provenance block is valid on its bytes (the fast path of `acceptedVersion`).

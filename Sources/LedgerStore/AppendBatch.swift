@@ -354,6 +354,7 @@ public final class AppendBatch {
         for offset in 0..<box.count {
             commit(box.take(offset), label: "line \(firstLineNumber + offset)")
         }
+        encoders.recycle(box.releaseStorages())
     }
 
     /// Adds one event unless it has a problem of its own; a rejected event leaves the batch as it was
@@ -755,6 +756,13 @@ final class PreparedResults: @unchecked Sendable {
         storages.append(storage)
     }
 
+    /// Hands over the chunks once every event has been taken and committed (their bytes are
+    /// copied into the records by then), for the next blocks' lines.
+    func releaseStorages() -> [RecordChunk] {
+        defer { storages = [] }
+        return storages
+    }
+
     func store(_ prepared: Prepared, at index: Int) {
         slots[index] = prepared
     }
@@ -789,6 +797,32 @@ final class EncoderSet: @unchecked Sendable {
     /// One memo per participant, like the encoders (each used by one thread at a time; the
     /// array itself is only read after `init`).
     let memos: [ValidationMemo]
+
+    /// Chunks of committed blocks, emptied, for the next blocks' lines (under `poolLock`).
+    /// Recycled rather than freed: a chunk is filled on a validating thread and was freed on
+    /// the committing one, and glibc's cross-thread frees contended for the filling thread's
+    /// arena lock (`perf` of the sleeps: most of the validating threads' lock waits).
+    private var pool: [RecordChunk] = []
+    private let poolLock = ConditionLock()
+    /// More than two blocks' worth of 128-line chunks (a 1 MiB block holds ~2,700 lines).
+    private static let poolLimit = 64
+
+    /// An empty chunk with room for at least `room` bytes: a recycled one when one is that large.
+    func storage(room: Int) -> RecordChunk {
+        poolLock.lock()
+        let recycled = pool.popLast()
+        poolLock.unlock()
+        if let recycled, recycled.capacity >= room { return recycled }
+        return RecordChunk(capacity: room)
+    }
+
+    /// Takes back chunks whose bytes nobody reads any more.
+    func recycle(_ chunks: [RecordChunk]) {
+        for chunk in chunks { chunk.removeAll() }
+        poolLock.lock()
+        pool.append(contentsOf: chunks.prefix(max(0, Self.poolLimit - pool.count)))
+        poolLock.unlock()
+    }
 
     func take(_ part: Int) -> CanonicalEncoder {
         (slots + part).move()
@@ -833,7 +867,7 @@ final class ValidationJob: @unchecked Sendable {
             // Canonical text is never longer than its input: the chunk's lines fit as they are.
             var room = 0
             for index in start..<end { room += lines[index].count }
-            let storage = RecordChunk(capacity: room)
+            let storage = encoders.storage(room: room)
             claim.lock()
             results.keep(storage)
             claim.unlock()

@@ -22,6 +22,11 @@ public final class ValidationMemo {
     private var slots: [[UInt8]]
     private let mask: Int
 
+    /// Room the validator may use while it validates one event on this memo's thread (the
+    /// catalogue notes member spans there for its cross-field rules): allocated once per memo,
+    /// where a temporary allocation of its size came from the heap for every event.
+    package let scratch: UnsafeMutableRawBufferPointer = .allocate(byteCount: 8192, alignment: 16)
+
     /// Creates an empty memo.
     ///
     /// - Parameter slotCount: The number of entries, rounded up to a power of two.
@@ -30,6 +35,10 @@ public final class ValidationMemo {
         while count < slotCount { count <<= 1 }
         slots = Array(repeating: [], count: count)
         mask = count - 1
+    }
+
+    deinit {
+        scratch.deallocate()
     }
 
     /// Whether `bytes` were remembered (and not displaced since).

@@ -463,6 +463,19 @@ extension EventCatalogue {
             expected: []),
     ]
 
+    /// The bulk path notes member spans for the rules in its memo's scratch, reused from event to
+    /// event: one memo taken through every rule case, forwards then backwards (bodies of other
+    /// types and sizes before each), gives each case the verdict it gets without a memo.
+    @Test func rulesDecideTheSameOnAMemosReusedScratch() throws {
+        let catalogue = try catalogue()
+        let memo = ValidationMemo()
+        for example in Self.ruleCases + Self.ruleCases.reversed() {
+            let withMemo = try catalogue.check(example.type, data: example.data, meta: "{}", memo: memo)
+            #expect(withMemo == (try catalogue.check(example.type, data: example.data)), "\(example)")
+            #expect((withMemo.version != nil) == example.expected.isEmpty, "\(example): \(withMemo)")
+        }
+    }
+
     @Test("cross-field rules", arguments: ruleCases)
     func crossFieldRules(_ example: RuleCase) throws {
         let outcome = try catalogue().check(example.type, data: example.data)
