@@ -777,7 +777,8 @@ final class PreparedResults: @unchecked Sendable {
 }
 
 /// One encoder per participant of a parallel validation pass; each moves its own out and back
-/// in. Same single-owner discipline as `PreparedResults`.
+/// in. Same single-owner discipline as `PreparedResults`; the pool of storage chunks the
+/// participants share is only touched under its lock.
 final class EncoderSet: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<CanonicalEncoder>
     let count: Int
