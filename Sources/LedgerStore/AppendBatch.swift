@@ -777,8 +777,8 @@ final class PreparedResults: @unchecked Sendable {
 }
 
 /// One encoder per participant of a parallel validation pass; each moves its own out and back
-/// in. Same single-owner discipline as `PreparedResults`; the pool of storage chunks the
-/// participants share is only touched under its lock.
+/// in. Same single-owner discipline as `PreparedResults`; the storage chunks the participants
+/// share go through a `RecordChunkPool`.
 final class EncoderSet: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<CanonicalEncoder>
     let count: Int
@@ -799,30 +799,22 @@ final class EncoderSet: @unchecked Sendable {
     /// array itself is only read after `init`).
     let memos: [ValidationMemo]
 
-    /// Chunks of committed blocks, emptied, for the next blocks' lines (under `poolLock`).
-    /// Recycled rather than freed: a chunk is filled on a validating thread and was freed on
-    /// the committing one, and glibc's cross-thread frees contended for the filling thread's
-    /// arena lock (`perf` of the sleeps: most of the validating threads' lock waits).
-    private var pool: [RecordChunk] = []
-    private let poolLock = ConditionLock()
-    /// More than two blocks' worth of 128-line chunks (a 1 MiB block holds ~2,700 lines).
-    private static let poolLimit = 64
+    /// Chunks of committed blocks, emptied, for the next blocks' lines. Recycled rather than
+    /// freed: a chunk is filled on a validating thread and was freed on the committing one, and
+    /// glibc's cross-thread frees contended for the filling thread's arena lock (`perf` of the
+    /// sleeps: most of the validating threads' lock waits). At most 64: more than two blocks'
+    /// worth of 128-line chunks (a 1 MiB block holds ~2,700 lines).
+    private let storages = RecordChunkPool(limit: 64)
 
     /// An empty chunk with room for at least `room` bytes: a recycled one when one is that large.
     func storage(room: Int) -> RecordChunk {
-        poolLock.lock()
-        let recycled = pool.popLast()
-        poolLock.unlock()
-        if let recycled, recycled.capacity >= room { return recycled }
+        if let recycled = storages.take(), recycled.capacity >= room { return recycled }
         return RecordChunk(capacity: room)
     }
 
     /// Takes back chunks whose bytes nobody reads any more.
     func recycle(_ chunks: [RecordChunk]) {
-        for chunk in chunks { chunk.removeAll() }
-        poolLock.lock()
-        pool.append(contentsOf: chunks.prefix(max(0, Self.poolLimit - pool.count)))
-        poolLock.unlock()
+        for chunk in chunks { storages.give(chunk) }
     }
 
     func take(_ part: Int) -> CanonicalEncoder {

@@ -14,10 +14,10 @@ import LedgerIntegrity
 /// side (the two jobs only read a chunk; it is handed back once both are done with it).
 ///
 /// Thread-safety: `frontier` and `leaf` are only touched by blocks on `hashing`, `written`,
-/// `failure` and `frame` only by blocks on `writing`, while chunks are in flight (`spareChunks`
-/// and `pendingJobs` only under `spares`); the owner reads them only after `drain()`, which waits
-/// for both queues to empty (a happens-before edge). That single-owner discipline is why
-/// `@unchecked Sendable` is safe.
+/// `failure` and `frame` only by blocks on `writing`, while chunks are in flight (`pendingJobs`
+/// only under `jobsLock`; written chunks go back through `writtenChunks`, a pool with a lock of
+/// its own); the owner reads them only after `drain()`, which waits for both queues to empty (a
+/// happens-before edge). That single-owner discipline is why `@unchecked Sendable` is safe.
 final class ChunkPipeline: @unchecked Sendable {
     /// Made by the first `submit` (a commit done wholly by `processHere` needs none).
     private var hashing: DispatchQueue?
@@ -32,11 +32,11 @@ final class ChunkPipeline: @unchecked Sendable {
     private var frame = RecordChunk(capacity: 0)
     /// Room for one leaf (0x00 then the line), reused for every line (only `hash` touches it).
     private var leaf = RecordChunk(capacity: 4096)
-    /// Chunks written and emptied, for the batch to fill again (under `spares`).
-    private var spareChunks: [RecordChunk] = []
-    /// For each chunk in flight (by identity), how many of the two jobs are still on it (under `spares`).
+    /// Chunks written and emptied, for the batch to fill again.
+    private let writtenChunks = RecordChunkPool()
+    /// For each chunk in flight (by identity), how many of the two jobs are still on it (under `jobsLock`).
     private var pendingJobs: [ObjectIdentifier: Int] = [:]
-    private let spares = ConditionLock()
+    private let jobsLock = ConditionLock()
 
     /// Creates a pipeline writing at the current offset of `descriptor`.
     ///
@@ -61,9 +61,9 @@ final class ChunkPipeline: @unchecked Sendable {
             hashing = DispatchQueue(label: "parley.append.hash")
             writing = DispatchQueue(label: "parley.append.write")
         }
-        spares.lock()
+        jobsLock.lock()
         pendingJobs[ObjectIdentifier(chunk)] = 2
-        spares.unlock()
+        jobsLock.unlock()
         hashing!.async { [self] in
             // Hashing goes on after a failed write: harmless, and `failure` belongs to `writing`.
             hash(chunk)
@@ -77,25 +77,20 @@ final class ChunkPipeline: @unchecked Sendable {
 
     /// One job is done with `chunk`; after the second, it becomes a spare.
     private func finished(_ chunk: RecordChunk) {
-        spares.lock()
+        jobsLock.lock()
         let key = ObjectIdentifier(chunk)
         let left = (pendingJobs[key] ?? 1) - 1
+        pendingJobs[key] = left == 0 ? nil : left
+        jobsLock.unlock()
         if left == 0 {
-            pendingJobs[key] = nil
-            chunk.removeAll()
-            spareChunks.append(chunk)
-        } else {
-            pendingJobs[key] = left
+            writtenChunks.give(chunk)
+            slots.signal()
         }
-        spares.unlock()
-        if left == 0 { slots.signal() }
     }
 
     /// A chunk that was submitted and is written, emptied, to be filled again (nil while none is).
     func spare() -> RecordChunk? {
-        spares.lock()
-        defer { spares.unlock() }
-        return spareChunks.popLast()
+        writtenChunks.take()
     }
 
     /// Hashes, compresses and writes `chunk` on the calling thread: for a commit that is one

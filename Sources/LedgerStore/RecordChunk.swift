@@ -64,6 +64,39 @@ package final class RecordChunk: @unchecked Sendable {
     }
 }
 
+/// Emptied chunks kept for reuse by threads that hand them to each other: the frames' pipeline
+/// gives back each chunk it has written, the bulk batch's committing thread the chunks of a
+/// committed block. A chunk taken here is filled again instead of a fresh one being allocated
+/// (and the old one freed, often on another thread than the one that filled it).
+///
+/// Thread-safety: the stack is only touched under `lock`, and a chunk has one owner at a time
+/// (whoever gave it up no longer uses it); hence `@unchecked Sendable`.
+final class RecordChunkPool: @unchecked Sendable {
+    private var chunks: [RecordChunk] = []
+    private let lock = ConditionLock()
+    private let limit: Int
+
+    /// Creates an empty pool keeping at most `limit` chunks (more given back are freed).
+    init(limit: Int = .max) {
+        self.limit = limit
+    }
+
+    /// A chunk given back earlier, empty; nil while there is none.
+    func take() -> RecordChunk? {
+        lock.lock()
+        defer { lock.unlock() }
+        return chunks.popLast()
+    }
+
+    /// Empties `chunk` and keeps it for `take()`, unless the pool is full.
+    func give(_ chunk: RecordChunk) {
+        chunk.removeAll()
+        lock.lock()
+        if chunks.count < limit { chunks.append(chunk) }
+        lock.unlock()
+    }
+}
+
 /// Writes bytes forward from a pointer into room reserved beforehand (`RecordChunk.reserve`).
 struct ByteCursor {
     private(set) var position: UnsafeMutablePointer<UInt8>
