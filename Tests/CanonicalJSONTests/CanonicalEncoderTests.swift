@@ -154,6 +154,16 @@ import Testing
         }
     }
 
+    @Test func aByteOrderMarkIsNamed() {
+        let failure = #expect(throws: JSONInputError.self) {
+            try CanonicalEncoder.canonicalize([0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8))
+        }
+        #expect(failure?.message.contains("byte-order mark") == true)
+        // Only the whole mark is named: a lone 0xEF is just an unexpected byte.
+        let lone = #expect(throws: JSONInputError.self) { try CanonicalEncoder.canonicalize([0xEF, 0x7B, 0x7D]) }
+        #expect(lone?.message == "unexpected byte 0xef")
+    }
+
     @Test func invalidUTF8IsRejected() {
         let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
         #expect(throws: JSONInputError.self) { try CanonicalEncoder.canonicalize(bytes) }

@@ -44,6 +44,10 @@ import Testing
             name: "unknown flag", arguments: base + ["--file", "-", "--colour", "red"], input: nil, status: 64,
             message: "Unknown option '--colour'"),
         Case(
+            name: "byte-order mark", arguments: base + ["--file", "-"],
+            input: "\u{FEFF}" + #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{}}"#,
+            status: 2, message: "line 1: unexpected a UTF-8 byte-order mark (EF BB BF; save the file without it)"),
+        Case(
             name: "bad event envelope", arguments: base + ["--file", "-"],
             input: #"{"stream":"zil","type":"noted","effective_at":"soon","data":{},"extra":1}"#, status: 2,
             message: "line 1: extra: unknown field"),
