@@ -38,4 +38,36 @@ import Testing
             }
         }
     }
+
+    /// Blank lines are skipped but still counted, so that a problem names the line an editor shows;
+    /// a CRLF line ending is whitespace after the JSON value.
+    @Test func blankLinesAreSkippedButCountedAndCRLFEndingsAreAccepted() throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            func event(_ n: Int) -> String {
+                #"{"stream":"note/n","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"n":\#(n)}}"#
+            }
+            let good = event(1) + "\r\n\r\n   \n" + event(2) + "\r\n\n" + event(3) + "\r\n"
+            let result = try Parley.run(
+                ["append", "--ledger", ledger, "--file", "-", "--no-validate", "--no-sync"], input: Data(good.utf8))
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(result.stdoutText.contains("appended 3 events, seq 1-3"), "\(result.stdoutText)")
+            let log = try Parley.run(["log", "--ledger", ledger])
+            let data = log.stdout.split(separator: 0x0A).compactMap { try? RecordEnvelope(line: Array($0)) }.map {
+                String(decoding: $0.data, as: UTF8.self)
+            }
+            #expect(data == [#"{"n":1}"#, #"{"n":2}"#, #"{"n":3}"#])
+            // Line 4 (after two blank ones) is the bad one.
+            let bad =
+                event(4) + "\r\n\n\n"
+                + #"{"stream":"note/n","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{"n":1.5}}"#
+            let before = DirectorySnapshot.take(ledger)
+            let rejected = try Parley.run(
+                ["append", "--ledger", ledger, "--file", "-", "--no-validate", "--no-sync"], input: Data(bad.utf8))
+            #expect(rejected.status == 2)
+            #expect(rejected.stderrText.contains("line 4: data.n: 1.5 is a fractional number"), "\(rejected.stderrText)")
+            #expect(DirectorySnapshot.take(ledger) == before)
+        }
+    }
 }
