@@ -39,7 +39,7 @@ package struct JSONLexer {
         if byte >= 0x21 && byte < 0x7F { return "'" + String(UnicodeScalar(byte)) + "'" }
         // Editors on some systems start a UTF-8 file with U+FEFF; JSON text must not (RFC 8259 §8.1).
         if byte == 0xEF && position + 2 < input.count && input[position + 1] == 0xBB && input[position + 2] == 0xBF {
-            return "a UTF-8 byte-order mark (EF BB BF; save the file without it)"
+            return "UTF-8 byte-order mark EF BB BF (save the file without it)"
         }
         return "byte 0x" + String(byte, radix: 16)
     }

@@ -46,7 +46,7 @@ import Testing
         Case(
             name: "byte-order mark", arguments: base + ["--file", "-"],
             input: "\u{FEFF}" + #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{}}"#,
-            status: 2, message: "line 1: unexpected a UTF-8 byte-order mark (EF BB BF; save the file without it)"),
+            status: 2, message: "line 1: unexpected UTF-8 byte-order mark EF BB BF (save the file without it)"),
         Case(
             name: "bad event envelope", arguments: base + ["--file", "-"],
             input: #"{"stream":"zil","type":"noted","effective_at":"soon","data":{},"extra":1}"#, status: 2,
