@@ -6,6 +6,7 @@ into a Markdown file together with the command line and machine facts.
 """
 import argparse
 import os
+import shlex
 import shutil
 import sqlite3
 import statistics
@@ -165,7 +166,7 @@ def main():
         imports.append(timed([parley, "append", "--ledger", validated, "--file", events], stdout=subprocess.DEVNULL))
         imports_nv.append(timed([parley, "append", "--ledger", unvalidated, "--file", events, "--no-validate"],
                                 stdout=subprocess.DEVNULL))
-        lz4_inputs.append(shell_timed(f"lz4 -1 -c -q '{events}' > /dev/null"))
+        lz4_inputs.append(shell_timed(f"lz4 -1 -c -q {shlex.quote(events)} > /dev/null"))
         shutil.rmtree(unvalidated, ignore_errors=True)
         if turn > 0:
             shutil.rmtree(validated, ignore_errors=True)
@@ -177,9 +178,9 @@ def main():
     on_disk = dir_size(os.path.join(ledger, "segments"))
 
     # Stock limits on the same bytes.
-    t_lz4_lines = best_of(2, lambda: shell_timed(f"lz4 -1 -c -q '{lines}' > '{work}/lines.lz4'"))
+    t_lz4_lines = best_of(2, lambda: shell_timed(f"lz4 -1 -c -q {shlex.quote(lines)} > {shlex.quote(os.path.join(work, 'lines.lz4'))}"))
     lz4_lines_size = os.path.getsize(os.path.join(work, "lines.lz4"))
-    t_cat = best_of(2, lambda: shell_timed(f"cat '{ledger}'/segments/*.ndjson.lz4 | lz4 -dc | sha256sum"))
+    t_cat = best_of(2, lambda: shell_timed(f"cat {shlex.quote(ledger)}/segments/*.ndjson.lz4 | lz4 -dc | sha256sum"))
 
     eps = args.n / t_import
     row("bulk import (append --file, fsync at end)", f"{eps:,.0f}", "ev/s",
