@@ -298,13 +298,17 @@ public struct EventCatalogue: Sendable {
     private func withSpanRoom<Result>(
         _ memo: ValidationMemo?, _ body: (UnsafeMutableBufferPointer<MemberSpan>) -> Result
     ) -> Result {
-        let capacity = 256
+        let capacity = Self.spanRoomCapacity
         if let scratch = memo?.scratch, scratch.count >= capacity * MemoryLayout<MemberSpan>.stride {
             let room = scratch.bindMemory(to: MemberSpan.self)
             return body(UnsafeMutableBufferPointer(rebasing: room[..<capacity]))
         }
         return withUnsafeTemporaryAllocation(of: MemberSpan.self, capacity: capacity, body)
     }
+
+    /// How many member spans one walk may note (see `withSpanRoom`; a memo's scratch must hold
+    /// that many, or every event falls back to a temporary allocation).
+    static let spanRoomCapacity = 256
 
     /// Whether the provenance block is valid on its bytes (the fast path of `acceptedVersion`).
     private func acceptsMeta(_ canonicalMeta: UnsafeRawBufferPointer, memo: ValidationMemo?) -> Bool {
