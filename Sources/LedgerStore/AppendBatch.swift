@@ -564,6 +564,7 @@ public final class AppendBatch {
                 root: update.frontier.root, results: results)
         }
         do {
+            try writer.checkCanCommit()
             try flushChunk(last: true)
             guard let pipeline else { throw LedgerError(.io, "internal: no frames were written") }
             (update.frontier, writtenEnd) = try pipeline.drain()
@@ -574,7 +575,7 @@ public final class AppendBatch {
                 committedAt: String(decoding: recordedAt, as: UTF8.self))
             let frame = marker.frame
             let markerStart = writtenEnd
-            try frame.withUnsafeBytes { try FileSystem.writeAll(file, $0, path: segmentName) }
+            try frame.withUnsafeBytes { try FileSystem.writeAll(file, $0, path: writer.layout.segmentPath(segmentName)) }
             writtenEnd += frame.count
             var pendingSync: PendingSync?
             if writer.options.sync {
@@ -590,7 +591,7 @@ public final class AppendBatch {
             update.segment = segmentName
             update.committedEnd = writtenEnd
             update.markerStart = markerStart
-            try writer.didCommit(update, ids: newIDs)
+            writer.didCommit(update, ids: newIDs)
             return AppendSummary(
                 appended: appended, alreadyPresent: alreadyPresent, seqRange: first...last, treeSize: last,
                 root: update.frontier.root, results: results, pendingSync: pendingSync)

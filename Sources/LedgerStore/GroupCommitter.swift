@@ -10,7 +10,10 @@ import Dispatch
 /// their commit has returned, in commit order (so an idempotent re-append answered "already
 /// present" is never acknowledged before the commit that holds the original). If an fsync fails,
 /// nothing more is acknowledged or written: the commits it covered and every later request fail
-/// with the error, and the ledger must be reopened (recovery keeps what reached the disk).
+/// with the error, and the ledger must be reopened (recovery keeps what reached the disk). If
+/// only the derived index cannot be updated after a commit (`LedgerWriter.indexFailure`), that
+/// commit is acknowledged as usual and every later request fails with an I/O error asking for
+/// the ledger to be reopened.
 ///
 /// Thread-safety: `pending` and `closed` are guarded by `lock`; `written`, `failure` and
 /// `committerDone` by `syncLock`; the writer is used only by the committer thread (and by

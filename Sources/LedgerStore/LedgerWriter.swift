@@ -40,6 +40,15 @@ public final class LedgerWriter {
     public let options: Options
     /// What opening the ledger repaired (quarantined tails, rebuilt index), one sentence each.
     public private(set) var recoveryNotes: [String] = []
+    /// Why `index/` could not be brought up to date after a commit, once that happened.
+    ///
+    /// A commit is durable once its marker is written and synced; `index/` only spares the next
+    /// writer a scan and is rebuilt from the segments whenever it does not match them. So a
+    /// failure to write it (a full disk, say) neither undoes nor fails the commit, which is
+    /// acknowledged as usual; this message says what happened, and the writer commits nothing
+    /// more (its id table on disk may lack that commit's ids, and a known id must never look
+    /// new): the next writer to open the ledger rebuilds the index and goes on.
+    public private(set) var indexFailure: String?
     /// Commits between saves of `index/state.txt` (1: after every commit, the default), counting
     /// the commits the saved index was missing when this writer opened the ledger.
     ///
@@ -196,6 +205,12 @@ public final class LedgerWriter {
 
     /// The position in `names` to resume scanning from, when `loaded` agrees with the segments.
     private func matches(_ loaded: LedgerIndex, _ names: [String]) -> Int? {
+        // `ids.bin` must hold an entry for every record the index counts: a short table (the
+        // file cut or removed behind the writers' back, or left behind by a failed update) would
+        // make a known id look new, and its event would be appended twice.
+        guard loaded.idsBytes == Int(loaded.lastSeq) * IDIndex.entrySize,
+            FileSystem.fileSize(layout.indexIDs) ?? 0 >= loaded.idsBytes
+        else { return nil }
         guard let segment = loaded.segment else { return loaded.lastSeq == 0 ? 0 : nil }
         guard let position = names.firstIndex(of: segment),
             let size = FileSystem.fileSize(layout.segmentPath(segment)), size >= loaded.committedEnd,
@@ -289,13 +304,26 @@ public final class LedgerWriter {
         return idTable?[id]
     }
 
-    /// Records a finished commit in the index.
-    func didCommit(_ update: LedgerIndex, ids: [(EventID, UInt64)]) throws {
+    /// Records a finished, durable commit in the index.
+    ///
+    /// The commit stands whatever happens here: a failure to write `index/` only sets
+    /// `indexFailure` (see there).
+    func didCommit(_ update: LedgerIndex, ids: [(EventID, UInt64)]) {
         index = update
         if idTable != nil { for (id, seq) in ids { idTable?[id] = seq } }
-        index.idsBytes = try IDIndex.append(ids, to: layout, validBytes: index.idsBytes)
-        unsavedCommits += 1
-        if unsavedCommits >= indexSaveInterval { try saveIndex() }
+        do {
+            index.idsBytes = try IDIndex.append(ids, to: layout, validBytes: index.idsBytes)
+            unsavedCommits += 1
+            if unsavedCommits >= indexSaveInterval { try saveIndex() }
+        } catch {
+            indexFailure = "the derived index could not be updated (\(error)); the next writer rebuilds it from the segments"
+        }
+    }
+
+    /// Throws when this writer must not commit again, because `indexFailure` is set.
+    func checkCanCommit() throws {
+        guard let indexFailure else { return }
+        throw LedgerError(.io, "nothing appended: \(indexFailure); reopen the ledger to append")
     }
 
     /// Whether `index/state.txt` lacks commits (made or folded by this writer; see `indexSaveInterval`).
@@ -305,6 +333,9 @@ public final class LedgerWriter {
     ///
     /// - Throws: `LedgerError(.io)` when the file cannot be written.
     public func saveIndex() throws {
+        // After a failure, `ids.bin` may lack the last commit's ids: a saved `state.txt` must
+        // not vouch for it (the one saved before, if any, still matches what the table holds).
+        guard indexFailure == nil else { return }
         try index.save(to: layout)
         unsavedCommits = 0
     }

@@ -112,6 +112,8 @@ extension Parley {
                 } else {
                     try appendOne(writer: writer)
                 }
+                // The commit is durable and acknowledged; only the derived index lags behind.
+                if let failure = writer.indexFailure { Output.diagnostic("parley: warning: " + failure) }
             }
         }
 
