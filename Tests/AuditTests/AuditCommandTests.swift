@@ -24,6 +24,25 @@ import Testing
         }
     }
 
+    /// Compaction merges a segment's commits under one marker (SPEC: "merged markers"), so one
+    /// commit then holds records accepted at different times: the ledger still audits clean with
+    /// both verifiers, the same root, and its signed checkpoints still verify.
+    @Test func aCompactedLedgerPassesBothVerifiers() throws {
+        try withFixture { fixture in
+            let before = try CLI.audit(fixture.ledger)
+            let compact = try CLI.parley(["compact", "--ledger", fixture.ledger, "--include-active"])
+            #expect(compact.status == 0, "\(compact.stderrText)")
+            let audit = try CLI.audit(
+                fixture.ledger, ["--checkpoint", fixture.saved + "/200.ckpt", "--vkey", fixture.verifierKey])
+            #expect(audit.status == 0, "\(audit.report.summary)")
+            #expect(audit.report.ok && audit.report.findings.isEmpty, "\(audit.report.summary)")
+            #expect(audit.report.commits < before.report.commits)
+            #expect(audit.report.treeSize == 304 && audit.report.root == before.report.root)
+            let python = try CLI.pythonVerify(fixture.ledger, ["--vkey", fixture.verifierKey])
+            #expect(python.status == 0, "\(python.stdoutText)")
+        }
+    }
+
     @Test func auditNeverWritesToTheLedger() throws {
         try withFixture { fixture in
             // A torn tail too: audit must report it, never repair it.

@@ -165,6 +165,27 @@ import Testing
         }
     }
 
+    /// A marker's `committed_at` moved before its records' `recorded_at` (the marker is not in
+    /// the tree, so only this check sees it): a record cannot be accepted after its commit.
+    @Test func markerCommittedBeforeItsRecords() throws {
+        try withFixture { fixture in
+            let name = fixture.segmentName(firstSeq: 101)
+            let commit = try #require(try fixture.commits(name).first)
+            var bytes = try fixture.read(name)
+            let payload = Array(bytes[(commit.markerRange.lowerBound + 8)..<commit.markerRange.upperBound])
+            let needle = Array(#""committed_at":"20"#.utf8)
+            let at = try #require(
+                (0..<payload.count).first { Array(payload[$0..<min(payload.count, $0 + needle.count)]) == needle })
+            // "20YY" becomes "2000": the same length, still RFC 3339, years before the records.
+            let year = commit.markerRange.lowerBound + 8 + at + needle.count
+            bytes.replaceSubrange(year..<(year + 2), with: Array("00".utf8))
+            try fixture.write(name, bytes)
+            let audit = try CLI.audit(fixture.ledger)
+            #expect(audit.status == 5, "\(audit.report.summary)")
+            expectFinding(audit.report, "recorded-at", segment: name, seq: 101)
+        }
+    }
+
     @Test func forgedCommitWithSelfConsistentMarkersIsCaughtByACheckpoint() throws {
         try withFixture { fixture in
             var lines = try fixture.recordLines()

@@ -163,4 +163,47 @@ import Testing
             #expect((warned > 0) == test.failsInIndex, "warned \(warned)")
         }
     }
+
+    /// `parley compact` under the same limits: each segment is replaced whole or not at all, so
+    /// the records, roots and audit never change, whichever segment the limit stops it at.
+    @Test func aFailedCompactionChangesNoRecord() throws {
+        try TemporaryDirectory.with { dir in
+            let environment = ["PARLEY_SEGMENT_BYTES": "3000"]
+            let base = dir + "/base"
+            try Parley.initLedger(base)
+            for index in 0..<40 {
+                let result = try Parley.run(
+                    [
+                        "append", "--ledger", base, "--no-sync", "--stream", "party/p\(index % 3)", "--type", "PartyRegistered",
+                        "--data",
+                        #"{"party_id":"p\#(index % 3)","name":"P \#(index)","kind":"manufacturer","country":"RU","aliases":[]}"#,
+                    ], environment: environment)
+                #expect(result.status == 0, "\(result.stderrText)")
+            }
+            let baseLog = try Parley.run(["log", "--ledger", base]).stdout
+            let probe = dir + "/probe"
+            try FileManager.default.copyItem(atPath: base, toPath: probe)
+            #expect(try Parley.run(["compact", "--ledger", probe, "--include-active"]).status == 0)
+            var outcomes: Set<Int32> = []
+            for limit in Self.limits(before: Self.sizes(base), after: Self.sizes(probe)) {
+                let work = dir + "/work"
+                try? FileManager.default.removeItem(atPath: work)
+                try FileManager.default.copyItem(atPath: base, toPath: work)
+                let result = try Self.runLimited(limit, ["compact", "--ledger", work, "--include-active"], environment: [:])
+                outcomes.insert(result.status)
+                #expect(result.status == 0 || result.status == 7, "limit \(limit): \(result.stderrText)")
+                if result.status == 7 { #expect(result.stderrText.contains(work), "limit \(limit)") }
+                #expect(try Parley.run(["log", "--ledger", work]).stdout == baseLog, "limit \(limit)")
+                let audit = try Parley.run(["audit", "--ledger", work])
+                #expect(audit.status == 0, "limit \(limit): \(audit.stdoutText)")
+                let more = try Parley.run([
+                    "append", "--ledger", work, "--stream", "party/p0", "--type", "PartyRegistered", "--data",
+                    #"{"party_id":"p0","name":"P","kind":"manufacturer","country":"RU","aliases":[]}"#,
+                ])
+                #expect(more.status == 0, "limit \(limit): \(more.stderrText)")
+                #expect(try Parley.run(["audit", "--ledger", work]).status == 0, "limit \(limit)")
+            }
+            #expect(outcomes == [0, 7])
+        }
+    }
 }

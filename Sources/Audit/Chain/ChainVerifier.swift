@@ -47,7 +47,8 @@ struct ChainVerifier {
     private var versions = StreamVersions()
     private var ids = EventIDSet()
     private var lastRecordedAt: Int64 = .min
-    private var commitRecordedAt: Int64?
+    /// The latest `recorded_at` of the commit being read, with where its record is.
+    private var commitLatestRecordedAt: (microseconds: Int64, seq: UInt64, offset: Int)?
     private var lastCommittedAt: Timestamp?
     /// (first seq, segment index, frame offset) of every data frame, to locate semantic findings.
     private var frameIndex: [(seq: UInt64, segment: Int, offset: Int)] = []
@@ -234,13 +235,11 @@ struct ChainVerifier {
                     } else {
                         lastRecordedAt = recordedAt
                     }
-                    if let commitRecordedAt, commitRecordedAt != recordedAt {
-                        report(
-                            .recordedAt, offset, position,
-                            "recorded_at \(Timestamp(microseconds: recordedAt)) differs from the commit's \(Timestamp(microseconds: commitRecordedAt)) (one value per commit)",
-                            deferred: true)
-                    } else {
-                        commitRecordedAt = recordedAt
+                    // Parley gives all records of a commit one `recorded_at`, but a compacted
+                    // segment's merged marker covers many commits (SPEC: "merged markers"), so
+                    // the marker only bounds them: none may be later than its `committed_at`.
+                    if recordedAt > commitLatestRecordedAt?.microseconds ?? .min {
+                        commitLatestRecordedAt = (recordedAt, position, offset)
                     }
                 }
                 if facts.hasID && !ids.insert(EventKey(high: facts.idHigh, low: facts.idLow)) {
@@ -269,6 +268,8 @@ struct ChainVerifier {
 
     private mutating func consumeMarker(_ marker: CommitMarker?, _ problems: [String], at offset: Int, end: Int) {
         commits += 1
+        let latestRecordedAt = commitLatestRecordedAt
+        commitLatestRecordedAt = nil
         log.add(contentsOf: pending)
         pending.removeAll()
         for problem in problems { report(.marker, offset, marker?.firstSeq, problem) }
@@ -304,6 +305,12 @@ struct ChainVerifier {
             )
         }
         if let committedAt = Timestamp(rfc3339: marker.committedAt) {
+            if let latestRecordedAt, latestRecordedAt.microseconds > committedAt.microseconds {
+                report(
+                    .recordedAt, latestRecordedAt.offset, latestRecordedAt.seq,
+                    "recorded_at \(Timestamp(microseconds: latestRecordedAt.microseconds)) is later than its commit's committed_at \(marker.committedAt) (a record cannot be accepted after its commit)"
+                )
+            }
             if let lastCommittedAt, committedAt < lastCommittedAt {
                 log.warning(
                     .marker, file, offset, marker.firstSeq,
@@ -315,7 +322,6 @@ struct ChainVerifier {
         committed = position
         committedRoot = root
         committedFrontier = frontier
-        commitRecordedAt = nil
     }
 
     /// Where the record `seq` is (segment and frame offset), for findings found after the fact.
