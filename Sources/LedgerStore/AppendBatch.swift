@@ -203,6 +203,8 @@ public final class AppendBatch {
                 }
             }
         }
+        /// Whether the value at `range` is a string (canonical: a string value starts with its quote).
+        func isString(_ range: Range<Int>) -> Bool { out[range.lowerBound] == UInt8(ascii: "\"") }
         /// Whether the value at `range` is a string without escapes.
         func isPlainString(_ range: Range<Int>) -> Bool {
             CanonicalString.plainContent(UnsafeRawBufferPointer(rebasing: out[range])) != nil
@@ -214,7 +216,11 @@ public final class AppendBatch {
                 return nil
             }
             guard isPlainString(range) else {
-                lineProblems.append("\(field): expected a string, got \(String(decoding: out[range].prefix(40), as: UTF8.self))")
+                let shown = String(decoding: out[range].prefix(40), as: UTF8.self)
+                lineProblems.append(
+                    isString(range)
+                        ? "\(field): \(shown) holds a quote, backslash or control character, which no \(field) may"
+                        : "\(field): expected a string, got \(shown)")
                 return nil
             }
             return (range.lowerBound + 1)..<(range.upperBound - 1)
@@ -233,7 +239,10 @@ public final class AppendBatch {
             lineProblems.append("type: \"\(typeName)\" is not an UpperCamelCase event type name")
         }
         if let effective, !isPlainString(effective) {
-            lineProblems.append("effective_at: expected an RFC 3339 date-time string")
+            lineProblems.append(
+                isString(effective)
+                    ? "effective_at: \(String(decoding: out[effective].prefix(40), as: UTF8.self)) is not an RFC 3339 date-time (e.g. 2005-03-15T00:00:00Z)"
+                    : "effective_at: expected an RFC 3339 date-time string")
         } else if let effective,
             Timestamp(
                 rfc3339Bytes: UnsafeRawBufferPointer(rebasing: out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]))

@@ -107,7 +107,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let days = Self.days(fromCivil: year, month, day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         microseconds = seconds * 1_000_000 + fraction
+        // An offset or a leap second can move the instant out of the four-digit years, where
+        // `description` (UTC, `YYYY-…`) could not write it back.
+        guard Self.representable.contains(microseconds) else { return nil }
     }
+
+    /// The instants `description` writes: 0000-01-01T00:00:00Z up to the end of 9999 (UTC).
+    static let representable: Range<Int64> =
+        (Self.days(fromCivil: 0, 1, 1) * 86_400_000_000)..<(Self.days(fromCivil: 10_000, 1, 1) * 86_400_000_000)
 
     /// Parses an RFC 3339 date-time, or a bare date `YYYY-MM-DD` (taken as its midnight UTC).
     ///

@@ -15,7 +15,9 @@ final class WriterLock {
     init(path: String, wait: Double) throws {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw LedgerError(.io, "cannot open lock file \(path): \(FileSystem.errorText())") }
-        let deadline = Timestamp.now().microseconds + Int64(max(wait, 0) * 1_000_000)
+        // No wait for a negative (or NaN) one; a wait past what the clock holds (inf) is forever.
+        let microseconds = wait > 0 ? min(wait * 1_000_000, 1e15) : 0
+        let deadline = Timestamp.now().microseconds + Int64(microseconds)
         var delay: UInt32 = 1000
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {

@@ -1,4 +1,11 @@
 import ArgumentParser
+import LedgerStore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Starts `parley`: the whole command tree, with one shortcut for the hottest command.
 ///
@@ -14,6 +21,7 @@ import ArgumentParser
 @main
 enum EntryPoint {
     static func main() {
+        refuseInvalidUTF8Arguments()
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard arguments.first == "append",
             var command = try? Parley.Append.parseAsRoot(Array(arguments.dropFirst())),
@@ -26,6 +34,20 @@ enum EntryPoint {
             try command.run()
         } catch {
             Parley.exit(withError: error)
+        }
+    }
+
+    /// Exits with status 2 (invalid input) when an argument is not valid UTF-8.
+    ///
+    /// `CommandLine.arguments` repairs invalid UTF-8 (each bad sequence becomes U+FFFD), so
+    /// `--data` would record text the user never gave where `--file` rejects the same bytes.
+    static func refuseInvalidUTF8Arguments() {
+        for index in 1..<Int(CommandLine.argc) {
+            guard let argument = CommandLine.unsafeArgv[index], String(validatingCString: argument) == nil else { continue }
+            let previous = index > 1 ? CommandLine.unsafeArgv[index - 1].map { String(cString: $0) } : nil
+            let which = previous.map { $0.hasPrefix("-") ? "the value of \($0)" : "argument \(index)" } ?? "argument \(index)"
+            Output.diagnostic("parley: error: \(which) is not valid UTF-8")
+            exit(LedgerError.Code.invalidInput.rawValue)
         }
     }
 }

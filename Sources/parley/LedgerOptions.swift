@@ -22,3 +22,13 @@ struct LedgerOptions: ParsableArguments {
         }
     }
 }
+
+/// The `--wait` option of every command that takes the writer lock.
+struct WaitOptions: ParsableArguments {
+    @Option(help: "Seconds to wait for another writer before failing with 'ledger busy' (inf: as long as it takes).")
+    var wait: Double = 10
+
+    func validate() throws {
+        guard wait >= 0 else { throw ValidationError("--wait must be a number of seconds ≥ 0 (or inf), not \(wait)") }
+    }
+}

@@ -79,8 +79,21 @@ func reportingLedgerErrors<T>(_ body: () throws -> T) throws -> T {
         return result
     } catch let error as LedgerError {
         Output.flush()
-        Output.diagnostic("parley: error: " + error.message)
-        for problem in error.problems { Output.diagnostic("  " + problem) }
+        Output.diagnostic("parley: error: " + Output.shortened(error.message))
+        for problem in error.problems { Output.diagnostic("  " + Output.shortened(problem)) }
         throw ExitCode(error.code.rawValue)
+    }
+}
+
+extension Output {
+    /// Bytes of one diagnostic line kept when it quotes a long input (a 5 MB key, say).
+    static let diagnosticLimit = 1_000
+
+    /// `text`, cut to `diagnosticLimit` bytes (at a character boundary) with the length it had.
+    static func shortened(_ text: String) -> String {
+        guard text.utf8.count > diagnosticLimit else { return text }
+        var kept = Substring(text.utf8.prefix(diagnosticLimit)) ?? Substring(text.prefix(diagnosticLimit / 4))
+        while kept.utf8.count > diagnosticLimit { kept.removeLast() }
+        return kept + "… (\(text.utf8.count) bytes in all)"
     }
 }

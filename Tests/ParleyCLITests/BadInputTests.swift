@@ -51,6 +51,32 @@ import Testing
             name: "bad event envelope", arguments: base + ["--file", "-"],
             input: #"{"stream":"zil","type":"noted","effective_at":"soon","data":{},"extra":1}"#, status: 2,
             message: "line 1: extra: unknown field"),
+        Case(
+            name: "blank lines only", arguments: base + ["--file", "-"], input: "\n\r\n\n", status: 2,
+            message: "- holds no events"),
+        Case(
+            name: "missing input file", arguments: base + ["--file", "/nonexistent/parley-input.ndjson"], input: nil,
+            status: 6, message: "cannot open /nonexistent/parley-input.ndjson: No such file or directory"),
+        Case(
+            name: "input file is a directory", arguments: base + ["--file", "/"], input: nil, status: 2,
+            message: "cannot read /: it is a directory"),
+        Case(
+            name: "a quote in a stream name",
+            arguments: base + ["--stream", #"party/zil""#, "--type", "Noted", "--data", "{}"], input: nil, status: 2,
+            message: #"stream: "party/zil\"" holds a quote, backslash or control character, which no stream may"#),
+        Case(
+            name: "effective_at before year 0000 in UTC",
+            arguments: base + [
+                "--stream", "party/zil", "--type", "Noted", "--data", "{}", "--effective-at", "0000-01-01T00:00:00+01:00",
+            ], input: nil, status: 2, message: #"effective_at: "0000-01-01T00:00:00+01:00" is not an RFC 3339 date-time"#),
+        Case(
+            name: "a wait that is not a number",
+            arguments: base + ["--stream", "party/zil", "--type", "Noted", "--data", "{}", "--wait", "nan"], input: nil,
+            status: 64, message: "--wait must be a number of seconds ≥ 0 (or inf), not nan"),
+        Case(
+            name: "a very long key, quoted shortened", arguments: base + ["--file", "-"],
+            input: #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{""#
+                + String(repeating: "k", count: 20_000) + #"":1.5}}"#, status: 2, message: "bytes in all)"),
     ]
 
     @Test(arguments: cases)
@@ -70,6 +96,38 @@ import Testing
             #expect(result.stderrText.contains(testCase.message), "\(result.stderrText)")
             #expect(result.stdout.isEmpty)
             #expect(DirectorySnapshot.take(ledger) == before)
+        }
+    }
+
+    /// `CommandLine.arguments` would turn these bytes into U+FFFD, and the event would record text
+    /// the user never gave; `--file` rejects the same bytes, so the flags must too.
+    @Test func anArgumentThatIsNotUTF8IsRefused() throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            let before = DirectorySnapshot.take(ledger)
+            for bytes in [#"\xed\xa0\x80"#, #"\xc0\xaf"#, #"a\xe2\x82"#] {
+                let result = try ProcessRunner.shell(
+                    "'\(PackagePaths.parley)' append --ledger '\(ledger)' --no-validate --stream party/zil --type Noted --data \"$(printf '{\"name\":\"\(bytes)\"}')\""
+                )
+                #expect(result.status == 2, "\(bytes): \(result.stderrText)")
+                #expect(result.stderrText.contains("the value of --data is not valid UTF-8"), "\(result.stderrText)")
+                #expect(DirectorySnapshot.take(ledger) == before)
+            }
+        }
+    }
+
+    /// `--wait inf` waits as long as it takes (it once trapped converting the wait to microseconds).
+    @Test func anInfiniteWaitIsAccepted() throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            let result = try Parley.run([
+                "append", "--ledger", ledger, "--no-validate", "--stream", "party/zil", "--type", "Noted", "--data", "{}",
+                "--wait", "inf",
+            ])
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(try Parley.run(["recover", "--ledger", ledger, "--wait", "1e300"]).status == 0)
         }
     }
 

@@ -62,8 +62,7 @@ extension Parley {
         @Flag(help: "Print the result as JSON.")
         var json = false
 
-        @Option(help: "Seconds to wait for another writer before failing with 'ledger busy'.")
-        var wait: Double = 10
+        @OptionGroup var waiting: WaitOptions
 
         @Flag(name: .customLong("no-sync"), help: "Do not fsync (bulk loads only: a crash may lose the commit).")
         var noSync = false
@@ -84,13 +83,12 @@ extension Parley {
             if let expectedVersion, ExpectedVersion(expectedVersion) == nil {
                 throw ValidationError("--expected-version must be any, no-stream, exists or a number")
             }
-            guard wait >= 0 else { throw ValidationError("--wait must be ≥ 0") }
         }
 
         func run() throws {
             try reportingLedgerErrors {
                 var options = LedgerWriter.Options()
-                options.wait = wait
+                options.wait = waiting.wait
                 options.sync = !noSync
                 if !noValidate {
                     // A single event needs only its own type's schemas (compiling all is ~2 ms).
@@ -159,8 +157,15 @@ extension Parley {
 
         private func appendBatch(writer: LedgerWriter, file: String) throws {
             let fd: Int32 = file == "-" ? 0 : open(file, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw LedgerError(.invalidInput, "cannot open \(file): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else {
+                let code: LedgerError.Code = errno == ENOENT ? .notFound : .invalidInput
+                throw LedgerError(code, "cannot open \(file): \(String(cString: strerror(errno)))")
+            }
             defer { if fd != 0 { close(fd) } }
+            var status = stat()
+            if fstat(fd, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+                throw LedgerError(.invalidInput, "cannot read \(file): it is a directory")
+            }
             let batch = writer.batch(largeFrames: true, collectResults: false)
             let progress = ProgressLine(enabled: Output.stderrIsTerminal, label: "validating and writing")
             var lineNumber = 0
@@ -170,10 +175,11 @@ extension Parley {
                 progress.tick(lineNumber)
             }
             progress.finish()
-            if lineNumber == 0 && !batch.hasProblems {
+            let summary = try batch.finish()
+            // Blank lines are skipped: a file of only those holds no events either.
+            if summary.appended == 0 && summary.alreadyPresent == 0 {
                 throw LedgerError(.invalidInput, "\(file) holds no events")
             }
-            let summary = try batch.finish()
             if json {
                 var members: [String: JSONValue] = [
                     "appended": .integer(Int64(summary.appended)), "already_present": .integer(Int64(summary.alreadyPresent)),

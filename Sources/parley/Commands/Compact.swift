@@ -21,13 +21,12 @@ extension Parley {
         @Flag(name: .customLong("include-active"), help: "Also rewrite the segment new commits go to.")
         var includeActive = false
 
-        @Option(help: "Seconds to wait for another writer.")
-        var wait: Double = 10
+        @OptionGroup var waiting: WaitOptions
 
         func run() throws {
             try reportingLedgerErrors {
                 var options = LedgerWriter.Options()
-                options.wait = wait
+                options.wait = waiting.wait
                 let writer = try LedgerWriter(path: try ledger.path, options: options)
                 for note in writer.recoveryNotes { Output.diagnostic("parley: recovery: " + note) }
                 let results = try writer.compact(includeActive: includeActive)

@@ -18,13 +18,12 @@ extension Parley {
 
         @OptionGroup var ledger: LedgerOptions
 
-        @Option(help: "Seconds to wait for another writer.")
-        var wait: Double = 10
+        @OptionGroup var waiting: WaitOptions
 
         func run() throws {
             try reportingLedgerErrors {
                 var options = LedgerWriter.Options()
-                options.wait = wait
+                options.wait = waiting.wait
                 let writer = try LedgerWriter(path: try ledger.path, options: options)
                 // Leaves the derived index current (single appends save it only every 16 commits).
                 if writer.indexIsBehind { try writer.saveIndex() }
