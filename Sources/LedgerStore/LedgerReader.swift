@@ -11,6 +11,9 @@ public struct LedgerReader: Sendable {
         public var offset: Int
         /// The seq of the next record.
         public var nextSeq: UInt64
+        /// The file `segment` named when it was read: `parley compact` replaces a segment by a
+        /// rename with one whose commits sit at other offsets.
+        var file: FileIdentity?
     }
 
     /// The ledger's directory layout.
@@ -70,7 +73,12 @@ public struct LedgerReader: Sendable {
                 current.segment = name
                 current.offset = 0
             }
-            let bytes = try FileSystem.readFile(layout.segmentPath(name))
+            let (bytes, file) = try FileSystem.readFileIdentified(layout.segmentPath(name))
+            // A segment rewritten since the last read (compacted: the same records in fewer,
+            // larger frames) has nothing at the remembered offset: it is read again from its
+            // start, and the seq skip below finds the place.
+            if resuming && (file != current.file || current.offset > bytes.count) { current.offset = 0 }
+            current.file = file
             var stop = false
             try bytes.withUnsafeBytes { raw in
                 let scan = SegmentScan(raw, from: min(current.offset, raw.count))
@@ -118,7 +126,7 @@ public struct LedgerReader: Sendable {
     ///
     /// - Parameter seq: The first seq wanted (1 for the whole ledger).
     public static func start(fromSeq seq: UInt64) -> Position {
-        Position(segment: nil, offset: 0, nextSeq: max(seq, 1))
+        Position(segment: nil, offset: 0, nextSeq: max(seq, 1), file: nil)
     }
 
     /// The record line with the given seq, if committed.

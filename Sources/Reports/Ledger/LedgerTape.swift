@@ -84,11 +84,12 @@ final class LedgerTape {
         return found.commit.marker
     }
 
-    /// The marker of the last commit made at or before `time` (records of one commit share their
-    /// `recorded_at`, which is the marker's `committed_at`); nil when the first commit is later.
+    /// The marker of the last commit made at or before `time`, and the commit after it (the
+    /// first made later); either is nil where there is none.
     ///
     /// - Throws: `LedgerError(.integrity)` when a marker's `committed_at` does not parse.
-    func lastCommit(committedAtOrBefore time: Timestamp) throws -> CommitMarker? {
+    func commits(around time: Timestamp) throws -> (before: CommitMarker?, after: CommitMarker?) {
+        var after: CommitMarker?
         for index in segmentNames.indices.reversed() {
             for commit in try segment(index).scan.commits.reversed() {
                 guard let committed = Timestamp(rfc3339: commit.marker.committedAt) else {
@@ -97,10 +98,45 @@ final class LedgerTape {
                         "\(segmentNames[index])@\(commit.markerRange.lowerBound): committed_at \(commit.marker.committedAt) does not parse"
                     )
                 }
-                if committed <= time { return commit.marker }
+                if committed <= time { return (commit.marker, after) }
+                after = commit.marker
             }
         }
-        return nil
+        return (nil, after)
+    }
+
+    /// The seq of the last record recorded at or before `time`; nil when the first is later.
+    ///
+    /// The records of a commit Parley made share its marker's `committed_at`, so the markers
+    /// find the cut, except where a compacted segment's merged marker covers several commits:
+    /// its records may be older than its `committed_at`, so those of the first commit made
+    /// after `time` are read (they never decrease) until one is later.
+    ///
+    /// - Throws: `LedgerError(.integrity)` when a marker's `committed_at` or a record does not parse.
+    func lastRecord(recordedAtOrBefore time: Timestamp) throws -> UInt64? {
+        let (before, after) = try commits(around: time)
+        var last = before?.lastSeq
+        guard let after else { return last }
+        struct Later: Error {}
+        do {
+            try forEachLine(from: after.firstSeq, through: after.lastSeq) { seq, line in
+                let recordedAt = try RecordEnvelope(line: Array(line)).recordedAt
+                guard let recorded = Timestamp(rfc3339: recordedAt) else {
+                    throw LedgerError(.integrity, "record \(seq): recorded_at \(recordedAt) does not parse")
+                }
+                guard recorded <= time else { throw Later() }
+                last = seq
+            }
+        } catch is Later {}
+        return last
+    }
+
+    /// The `recorded_at` of record `seq`, read from the record itself (a merged marker's
+    /// `committed_at` is only its last commit's).
+    func recordedAt(ofSeq seq: UInt64) throws -> String? {
+        var found: String?
+        try forEachLine(from: seq, through: seq) { _, line in found = try RecordEnvelope(line: Array(line)).recordedAt }
+        return found
     }
 
     /// Calls `body` with the records from seq `first` through seq `last`, one decoded LZ4 frame at a

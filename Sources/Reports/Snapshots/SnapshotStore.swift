@@ -123,7 +123,7 @@ public struct SnapshotStore: Sendable {
     }
 }
 
-/// Checks every snapshot of the ledger at `ledger` (for `parley audit --snapshots`).
+/// Checks every snapshot of the ledger at `ledger` (for `parley snapshot --verify`).
 ///
 /// - Parameter ledger: The ledger directory.
 /// - Returns: Findings, one per problem, each naming the snapshot file; empty when all are sound.

@@ -3,7 +3,7 @@ import LedgerIntegrity
 import LedgerStore
 import Projections
 
-/// The deep check behind `SnapshotStore.verify()` (and `parley audit --snapshots`).
+/// The deep check behind `SnapshotStore.verify()` (`parley snapshot --verify`).
 struct SnapshotVerifier {
     let ledgerPath: String
 

@@ -113,13 +113,13 @@ struct Cut {
             guard head != nil else {
                 throw LedgerError(.invalidInput, "--as-of \(asOf) selects nothing: the ledger has no records")
             }
-            guard let marker = try tape.lastCommit(committedAtOrBefore: asOf) else {
-                let first = try tape.segment(0).scan.commits.first?.marker.committedAt ?? "?"
+            guard let last = try tape.lastRecord(recordedAtOrBefore: asOf) else {
+                let first = try tape.recordedAt(ofSeq: 1) ?? "?"
                 throw LedgerError(
                     .invalidInput,
                     "--as-of \(asOf) is before the first record (seq 1, recorded \(first)); the ledger knew nothing then")
             }
-            seq = marker.lastSeq
+            seq = last
         }
         if let asOfSeq = query.asOfSeq {
             if asOfSeq == 0 { throw LedgerError(.invalidInput, "--as-of-seq 0 is before the first record (seqs start at 1)") }
@@ -144,7 +144,7 @@ struct Cut {
             guard let found = try tape.commit(containing: seq) else {
                 throw LedgerError(.integrity, "record \(seq) is not in the ledger's committed segments")
             }
-            recordedAt = found.commit.marker.committedAt
+            recordedAt = try tape.recordedAt(ofSeq: seq)
             root = found.commit.marker.lastSeq == seq ? found.commit.marker.root.hexString : nil
         }
     }

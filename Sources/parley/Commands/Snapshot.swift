@@ -22,7 +22,7 @@ extension Parley {
                 from cron). Snapshots are derived data: delete them at any time.
 
                 --verify checks every snapshot against the ledger byte for byte and refolds
-                the newest chain (what `parley audit --snapshots` runs); exit 5 on a finding.
+                the newest chain; exit 5 on a finding.
 
                 Examples:
                   parley snapshot --ledger ./zil
