@@ -9,7 +9,9 @@ public enum ExpectedVersion: Sendable, Equatable, CustomStringConvertible {
     /// The stream's current version must be exactly this.
     case exactly(UInt64)
 
-    /// Parses `any`, `no-stream`, `exists` or a non-negative integer (0 = no stream).
+    /// Parses `any`, `no-stream`, `exists` or a non-negative integer in plain decimal digits, as
+    /// JSON writes it (0 = no stream; no sign, no leading zero: `UInt64("+1")` and `"01"` would
+    /// pass).
     ///
     /// - Parameter text: The text.
     public init?(_ text: String) {
@@ -18,7 +20,9 @@ public enum ExpectedVersion: Sendable, Equatable, CustomStringConvertible {
         case "no-stream": self = .noStream
         case "exists": self = .exists
         default:
-            guard let number = UInt64(text) else { return nil }
+            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                text == "0" || !text.hasPrefix("0"), let number = UInt64(text)
+            else { return nil }
             self = number == 0 ? .noStream : .exactly(number)
         }
     }

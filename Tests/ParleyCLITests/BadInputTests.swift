@@ -52,6 +52,15 @@ import Testing
             input: #"{"stream":"zil","type":"noted","effective_at":"soon","data":{},"extra":1}"#, status: 2,
             message: "line 1: extra: unknown field"),
         Case(
+            name: "an expected version with a sign", arguments: base + ["--file", "-"],
+            input:
+                #"{"stream":"party/zil","type":"Noted","effective_at":"2005-01-01T00:00:00Z","data":{},"expected_version":"+1"}"#,
+            status: 2, message: #"line 1: expected_version: "+1" is not any, no-stream, exists or a version number"#),
+        Case(
+            name: "an expected version with a leading zero",
+            arguments: base + ["--stream", "party/zil", "--type", "Noted", "--data", "{}", "--expected-version", "01"],
+            input: nil, status: 64, message: "--expected-version must be any, no-stream, exists or a number"),
+        Case(
             name: "blank lines only", arguments: base + ["--file", "-"], input: "\n\r\n\n", status: 2,
             message: "- holds no events"),
         Case(
