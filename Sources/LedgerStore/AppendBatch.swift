@@ -429,7 +429,14 @@ public final class AppendBatch {
                 }
                 return
             }
-            if let seq = writer.knownSeq(of: clientID) {
+            let known: UInt64?
+            do {
+                known = try writer.knownSeq(of: clientID)
+            } catch {
+                problems.append("\(makeLabel()): id: cannot tell whether \(clientID) is already in the ledger: \(error)")
+                return
+            }
+            if let seq = known {
                 do {
                     guard let original = try LedgerReader(path: writer.layout.root).record(seq: seq) else {
                         problems.append("\(makeLabel()): id: \(clientID) is indexed at seq \(seq) but that record is missing")

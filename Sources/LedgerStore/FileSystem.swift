@@ -209,7 +209,7 @@ package enum FileSystem {
 }
 
 /// Which file a path named when it was read: device and inode.
-public struct FileIdentity: Sendable, Equatable {
+package struct FileIdentity: Sendable, Equatable {
     var device: UInt64
     var inode: UInt64
 }

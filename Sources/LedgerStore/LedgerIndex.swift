@@ -130,23 +130,31 @@ enum IDIndex {
         }
     }
 
-    /// Loads the first `bytes` bytes of the table.
-    static func load(_ layout: LedgerLayout, bytes: Int) -> [EventID: UInt64] {
-        guard let data = try? FileSystem.readFile(layout.indexIDs) else { return [:] }
-        let usable = min(bytes, data.count) / entrySize * entrySize
+    /// Loads the first `bytes` bytes of the table; nil when they cannot be read or are not one
+    /// entry per record in seq order (seq 1, 2, 3, …), as every writer appends them: a
+    /// zero-filled tail after a crash, or any other damage a known id could hide behind.
+    static func load(_ layout: LedgerLayout, bytes: Int) -> [EventID: UInt64]? {
+        guard bytes > 0 else { return [:] }
+        guard bytes % entrySize == 0, let data = try? FileSystem.readFile(layout.indexIDs), data.count >= bytes else {
+            return nil
+        }
         var table: [EventID: UInt64] = [:]
-        table.reserveCapacity(usable / entrySize)
-        data.withUnsafeBytes { raw in
+        table.reserveCapacity(bytes / entrySize)
+        let inOrder = data.withUnsafeBytes { raw -> Bool in
             var offset = 0
-            while offset < usable {
+            var expected: UInt64 = 1
+            while offset < bytes {
                 let high = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
                 let low = raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self).littleEndian
                 let seq = raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self).littleEndian
+                guard seq == expected else { return false }
                 table[EventID(high: high, low: low)] = seq
                 offset += entrySize
+                expected += 1
             }
+            return true
         }
-        return table
+        return inOrder ? table : nil
     }
 
     /// Appends entries after truncating the file to `validBytes`; returns the new valid size.

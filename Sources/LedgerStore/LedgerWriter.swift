@@ -227,6 +227,12 @@ public final class LedgerWriter {
             return CommitMarker(payload: UnsafeRawBufferPointer(rebasing: raw[payload]))
         }
         guard let marker, marker.lastSeq == loaded.lastSeq, marker.root == loaded.frontier.root else { return nil }
+        // The next commit's `recorded_at` is at least the saved `last_recorded_at`: one later than
+        // the last commit itself (no record is recorded after its commit) would date every later
+        // record in the future, for good.
+        guard let committedAt = Timestamp(rfc3339: marker.committedAt), loaded.lastRecordedAt <= committedAt else {
+            return nil
+        }
         return position
     }
 
@@ -298,10 +304,37 @@ public final class LedgerWriter {
 
     // MARK: - Used by AppendBatch
 
-    /// The id table, loaded on first use.
-    func knownSeq(of id: EventID) -> UInt64? {
-        if idTable == nil { idTable = IDIndex.load(layout, bytes: index.idsBytes) }
+    /// The seq of the record with `id`, if there is one; the id table is loaded on first use,
+    /// and rebuilt from the records (and `ids.bin` rewritten) when the file does not hold one
+    /// entry per record in seq order.
+    ///
+    /// - Throws: `LedgerError` when the table must be rebuilt and the records cannot be read.
+    func knownSeq(of id: EventID) throws -> UInt64? {
+        if idTable == nil { idTable = try IDIndex.load(layout, bytes: index.idsBytes) ?? rebuiltIDTable() }
         return idTable?[id]
+    }
+
+    /// The id table read from the committed records; `ids.bin` is rewritten to match (if it
+    /// cannot be, the table still serves this writer, and the next one checks the file again).
+    private func rebuiltIDTable() throws -> [EventID: UInt64] {
+        var entries: [(EventID, UInt64)] = []
+        entries.reserveCapacity(Int(index.lastSeq))
+        let last = index.lastSeq
+        try LedgerReader(path: layout.root).forEachRecord(from: LedgerReader.start(fromSeq: 1)) { seq, line in
+            guard seq <= last else { return false }
+            let envelope = try RecordEnvelope(line: line, encoder: &encoder)
+            guard let id = EventID(envelope.id) else {
+                throw LedgerError(.integrity, "record \(seq): id \(envelope.id) is not a UUID; run `parley audit`")
+            }
+            entries.append((id, seq))
+            return true
+        }
+        guard UInt64(entries.count) == last else {
+            throw LedgerError(.integrity, "the segments hold \(entries.count) records, the index \(last); run `parley audit`")
+        }
+        if let written = try? IDIndex.append(entries, to: layout, validBytes: 0) { index.idsBytes = written }
+        recoveryNotes.append("index/ids.bin did not hold one entry per record in seq order; rebuilt it from the segments")
+        return Dictionary(entries, uniquingKeysWith: { first, _ in first })
     }
 
     /// Records a finished, durable commit in the index.

@@ -91,4 +91,66 @@ import Testing
             #expect(try LedgerFixture.lines(path).count == 3)
         }
     }
+
+    /// `ids.bin` of the right size whose entries are damaged (a zero-filled tail, as a crash can
+    /// leave a file written without fsync, or a seq changed) is not trusted either: the table
+    /// is rebuilt from the records when first needed, and the file rewritten.
+    @Test(arguments: ["zeroed tail", "changed seq"])
+    func damagedIDEntriesAreRebuiltFromTheRecords(_ damage: String) throws {
+        try TemporaryDirectory.with { dir in
+            let path = dir + "/l"
+            _ = try LedgerSetup.create(at: path, origin: nil)
+            do {
+                let writer = try LedgerWriter(path: path)
+                for n in 1...3 { _ = try Self.append(writer, n) }
+            }
+            let layout = LedgerLayout(root: path)
+            let handle = try #require(FileHandle(forUpdatingAtPath: layout.indexIDs))
+            if damage == "zeroed tail" {
+                try handle.seek(toOffset: 24)
+                handle.write(Data(count: 48))
+            } else {
+                try handle.seek(toOffset: 24 + 16)
+                handle.write(Data([7, 0, 0, 0, 0, 0, 0, 0]))
+            }
+            try handle.close()
+            #expect((try FileManager.default.attributesOfItem(atPath: layout.indexIDs)[.size] as? Int) == 72)
+            do {
+                let writer = try LedgerWriter(path: path)
+                for n in 1...3 {
+                    let again = try Self.append(writer, n)
+                    #expect(again.appended == 0, "\(damage): id \(n) looked new")
+                    #expect(again.results.first?.seq == UInt64(n))
+                }
+                #expect(writer.recoveryNotes.contains { $0.contains("ids.bin") })
+            }
+            #expect(try LedgerFixture.lines(path).count == 3)
+            // The rewritten file is whole again: the next writer trusts it.
+            let next = try LedgerWriter(path: path)
+            #expect(try Self.append(next, 2).appended == 0)
+            #expect(!next.recoveryNotes.contains { $0.contains("ids.bin") })
+        }
+    }
+
+    /// A saved `last_recorded_at` later than the last commit (an edited or foreign `state.txt`)
+    /// is not trusted: the next commit is recorded now, not at that future time.
+    @Test func aFutureLastRecordedAtIsNotTrusted() throws {
+        try TemporaryDirectory.with { dir in
+            let path = dir + "/l"
+            _ = try LedgerSetup.create(at: path, origin: nil)
+            do { _ = try Self.append(try LedgerWriter(path: path), 1) }
+            let layout = LedgerLayout(root: path)
+            let state = try String(contentsOfFile: layout.indexState, encoding: .utf8)
+            let future = Timestamp.now().microseconds + 10 * 365 * 86_400_000_000
+            let edited = state.replacingOccurrences(
+                of: #""last_recorded_at":[0-9]+"#, with: #""last_recorded_at":\#(future)"#, options: .regularExpression)
+            #expect(edited != state)
+            try edited.write(toFile: layout.indexState, atomically: true, encoding: .utf8)
+            _ = try Self.append(try LedgerWriter(path: path), 2)
+            let last = try #require(try LedgerFixture.lines(path).last)
+            let record = try RecordEnvelope(line: Array(last))
+            let recordedAt = try #require(Timestamp(rfc3339: record.recordedAt))
+            #expect(recordedAt.microseconds < Timestamp.now().microseconds + 60_000_000, "\(record.recordedAt)")
+        }
+    }
 }

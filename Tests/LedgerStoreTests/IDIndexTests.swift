@@ -34,7 +34,7 @@ import Testing
             let middle = try IDIndex.append(first, to: layout, validBytes: 0)
             let end = try IDIndex.append(second, to: layout, validBytes: middle)
             #expect(middle == 48 && end == 72)
-            let table = IDIndex.load(layout, bytes: end)
+            let table = try #require(IDIndex.load(layout, bytes: end))
             #expect(table.count == 3)
             for (id, seq) in first + second { #expect(table[id] == seq) }
             #expect(IDIndex.lastSeq(in: layout) == 3)

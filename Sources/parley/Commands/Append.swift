@@ -105,6 +105,11 @@ extension Parley {
                 if noSync { Output.diagnostic("parley: --no-sync: commits are not fsynced; a crash may lose them") }
                 let writer = try LedgerWriter(path: try ledger.path, options: options)
                 for note in writer.recoveryNotes { Output.diagnostic("parley: recovery: " + note) }
+                let notesAtOpen = writer.recoveryNotes.count
+                defer {
+                    // Repairs made on the way (the id table rebuilt when first needed).
+                    for note in writer.recoveryNotes.dropFirst(notesAtOpen) { Output.diagnostic("parley: recovery: " + note) }
+                }
                 if let file {
                     try appendBatch(writer: writer, file: file)
                 } else {
