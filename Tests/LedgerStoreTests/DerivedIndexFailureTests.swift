@@ -18,6 +18,15 @@ import Testing
         return try batch.finish()
     }
 
+    /// A ledger of `line(1)…line(3)`, one commit each, its index saved.
+    static func ledgerOfThreeEvents(in dir: String) throws -> (path: String, layout: LedgerLayout) {
+        let path = dir + "/l"
+        _ = try LedgerSetup.create(at: path, origin: nil)
+        let writer = try LedgerWriter(path: path)
+        for n in 1...3 { _ = try append(writer, n) }
+        return (path, LedgerLayout(root: path))
+    }
+
     /// `ids.bin` cannot be written (a directory stands where it goes): the commit still succeeds
     /// and the writer says why its index is behind; it then commits nothing more, even once the
     /// obstacle is gone (its table on disk lacks that commit's ids), and the next writer rebuilds
@@ -63,13 +72,7 @@ import Testing
     @Test(arguments: ["cut", "short count"])
     func aShortIDTableIsRebuiltFromTheSegments(_ damage: String) throws {
         try TemporaryDirectory.with { dir in
-            let path = dir + "/l"
-            _ = try LedgerSetup.create(at: path, origin: nil)
-            do {
-                let writer = try LedgerWriter(path: path)
-                for n in 1...3 { _ = try Self.append(writer, n) }
-            }
-            let layout = LedgerLayout(root: path)
+            let (path, layout) = try Self.ledgerOfThreeEvents(in: dir)
             if damage == "cut" {
                 let handle = try #require(FileHandle(forWritingAtPath: layout.indexIDs))
                 try handle.truncate(atOffset: 24)
@@ -98,13 +101,7 @@ import Testing
     @Test(arguments: ["zeroed tail", "changed seq"])
     func damagedIDEntriesAreRebuiltFromTheRecords(_ damage: String) throws {
         try TemporaryDirectory.with { dir in
-            let path = dir + "/l"
-            _ = try LedgerSetup.create(at: path, origin: nil)
-            do {
-                let writer = try LedgerWriter(path: path)
-                for n in 1...3 { _ = try Self.append(writer, n) }
-            }
-            let layout = LedgerLayout(root: path)
+            let (path, layout) = try Self.ledgerOfThreeEvents(in: dir)
             let handle = try #require(FileHandle(forUpdatingAtPath: layout.indexIDs))
             if damage == "zeroed tail" {
                 try handle.seek(toOffset: 24)
