@@ -53,17 +53,6 @@ package enum FileSystem {
         return try readAll(fd, path: path)
     }
 
-    /// Reads a whole file and says which file it was (device and inode of the descriptor read),
-    /// so that a reader coming back to the path can tell a file replaced by a rename.
-    package static func readFileIdentified(_ path: String) throws -> (bytes: [UInt8], identity: FileIdentity) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw LedgerError(.notFound, "cannot open \(path): \(errorText())") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw LedgerError(.io, "cannot stat \(path): \(errorText())") }
-        return (try readAll(fd, path: path), FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
-    }
-
     /// Reads a file from `offset` to its end into an array as long as the file, so that offsets
     /// in it stay file offsets: the bytes before `offset` are not read, and must not be looked at
     /// (a writer catching up with a few commits at the end of a 64 MiB segment reads only those).
@@ -206,10 +195,4 @@ package enum FileSystem {
             try syncDirectory(parent.isEmpty ? "." : parent)
         }
     }
-}
-
-/// Which file a path named when it was read: device and inode.
-package struct FileIdentity: Sendable, Equatable {
-    var device: UInt64
-    var inode: UInt64
 }

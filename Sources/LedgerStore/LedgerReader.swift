@@ -1,3 +1,5 @@
+import LZ4Codec
+
 /// Reads committed records in seq order without taking the writer lock.
 ///
 /// Only bytes up to the last valid commit marker of each segment are read, so a reader never
@@ -11,9 +13,10 @@ public struct LedgerReader: Sendable {
         public var offset: Int
         /// The seq of the next record.
         public var nextSeq: UInt64
-        /// The file `segment` named when it was read: `parley compact` replaces a segment by a
-        /// rename with one whose commits sit at other offsets.
-        var file: FileIdentity?
+        /// Where the commit marker that ends at `offset` starts (nil at offset 0): `parley
+        /// compact` replaces a segment with one whose commits sit at other offsets, so a resumed
+        /// read first checks that this marker is still there and closes seq `nextSeq - 1`.
+        var markerStart: Int?
     }
 
     /// The ledger's directory layout.
@@ -73,14 +76,28 @@ public struct LedgerReader: Sendable {
                 current.segment = name
                 current.offset = 0
             }
-            let (bytes, file) = try FileSystem.readFileIdentified(layout.segmentPath(name))
-            // A segment rewritten since the last read (compacted: the same records in fewer,
-            // larger frames) has nothing at the remembered offset: it is read again from its
-            // start, and the seq skip below finds the place.
-            if resuming && (file != current.file || current.offset > bytes.count) { current.offset = 0 }
-            current.file = file
+            let path = layout.segmentPath(name)
+            let bytes: [UInt8]
+            do {
+                bytes = try FileSystem.readFile(path)
+            } catch let error as LedgerError where error.code == .notFound && index == names.count - 1 {
+                // Listed, then removed by a writer's recovery: a new segment that held no commit
+                // yet (a torn start) is not part of the ledger.
+                guard FileSystem.exists(path) else { break }
+                throw error
+            }
             var stop = false
             try bytes.withUnsafeBytes { raw in
+                // A segment rewritten since the last read (compacted: the same records in fewer,
+                // larger frames, perhaps under a reused inode) may have no marker closing seq
+                // nextSeq - 1 where the last read stopped: it is then read again from its start,
+                // and the seq skip below finds the place.
+                if resuming && current.offset > 0
+                    && !Self.marker(in: raw, from: current.markerStart, to: current.offset, closes: current.nextSeq - 1)
+                {
+                    current.offset = 0
+                    current.markerStart = nil
+                }
                 let scan = SegmentScan(raw, from: min(current.offset, raw.count))
                 if !resuming, let first = scan.commits.first, first.marker.firstSeq != LedgerLayout.firstSeq(ofSegment: name) {
                     throw LedgerError(
@@ -91,6 +108,7 @@ public struct LedgerReader: Sendable {
                 for commit in scan.commits {
                     if !synced && commit.marker.lastSeq < current.nextSeq {
                         current.offset = commit.markerRange.upperBound
+                        current.markerStart = commit.markerRange.lowerBound
                         continue
                     }
                     let gap = synced ? commit.marker.firstSeq != current.nextSeq : commit.marker.firstSeq > current.nextSeq
@@ -115,6 +133,7 @@ public struct LedgerReader: Sendable {
                     }
                     if stop { return }
                     current.offset = commit.markerRange.upperBound
+                    current.markerStart = commit.markerRange.lowerBound
                 }
             }
             if stop { break }
@@ -122,11 +141,22 @@ public struct LedgerReader: Sendable {
         return current
     }
 
+    /// Whether `raw[start..<end]` is a commit marker closing seq `lastSeq`.
+    static func marker(in raw: UnsafeRawBufferPointer, from start: Int?, to end: Int, closes lastSeq: UInt64) -> Bool {
+        guard let start, start >= 0, start < end, end <= raw.count,
+            let frame = try? FrameScanner.frame(in: UnsafeRawBufferPointer(rebasing: raw[start..<end]), at: 0),
+            case .skippable(let range, CommitMarker.magic, let payload) = frame, range.upperBound == end - start,
+            let marker = CommitMarker(
+                payload: UnsafeRawBufferPointer(rebasing: raw[(start + payload.lowerBound)..<(start + payload.upperBound)]))
+        else { return false }
+        return marker.lastSeq == lastSeq
+    }
+
     /// A position that starts at `seq`.
     ///
     /// - Parameter seq: The first seq wanted (1 for the whole ledger).
     public static func start(fromSeq seq: UInt64) -> Position {
-        Position(segment: nil, offset: 0, nextSeq: max(seq, 1), file: nil)
+        Position(segment: nil, offset: 0, nextSeq: max(seq, 1), markerStart: nil)
     }
 
     /// The record line with the given seq, if committed.

@@ -7,12 +7,12 @@ import Testing
 @Suite struct CompactionReadersTests {
     static let environment = ["PARLEY_SEGMENT_BYTES": "3000"]
 
-    static func appendOne(_ ledger: String, _ index: Int) throws {
+    static func appendOne(_ ledger: String, _ index: Int, segmentBytes: String = "3000") throws {
         let result = try Parley.run(
             [
                 "append", "--ledger", ledger, "--no-validate", "--no-sync", "--stream", "party/p\(index % 3)", "--type",
                 "Noted", "--data", #"{"i":\#(index),"text":"the same words again and again"}"#,
-            ], environment: environment)
+            ], environment: ["PARLEY_SEGMENT_BYTES": segmentBytes])
         #expect(result.status == 0, "\(result.stderrText)")
     }
 
@@ -63,6 +63,56 @@ import Testing
             #expect(stillFollowing, "the follower stopped: \(stderr)")
             let followed = FileManager.default.contents(atPath: output) ?? Data()
             #expect(followed == (try Parley.run(["log", "--ledger", ledger]).stdout))
+        }
+    }
+
+    /// A follower paused while the active segment is compacted twice (a file system may give the
+    /// second replacement the first one's freed inode, so a reader cannot go by the inode) and
+    /// appended to: resumed, it still prints every record once.
+    @Test func aPausedFollowerResumesAcrossRepeatedCompactions() throws {
+        try TemporaryDirectory.with { dir in
+            let ledger = dir + "/l"
+            try Parley.initLedger(ledger)
+            for index in 0..<10 { try Self.appendOne(ledger, index, segmentBytes: "1048576") }
+            let output = dir + "/follow.out"
+            #expect(FileManager.default.createFile(atPath: output, contents: nil))
+            let follower = Process()
+            follower.executableURL = URL(fileURLWithPath: PackagePaths.parley)
+            follower.arguments = ["log", "--ledger", ledger, "--follow"]
+            follower.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            try follower.run()
+            defer { if follower.isRunning { kill(follower.processIdentifier, SIGKILL) } }
+            #expect(Self.waitForLines(output, 10) == 10)
+            kill(follower.processIdentifier, SIGSTOP)
+            let segment = ledger + "/segments/00000000000000000001.ndjson.lz4"
+            func inode() throws -> Int? { try FileManager.default.attributesOfItem(atPath: segment)[.systemFileNumber] as? Int }
+            let followed = try inode()
+            var next = 10
+            // Compact until the segment is back on the inode the follower read (ext4 reuses a
+            // freed inode at once), at most four times.
+            for _ in 0..<4 {
+                try Self.appendOne(ledger, next, segmentBytes: "1048576")
+                next += 1
+                #expect(try Parley.run(["compact", "--ledger", ledger, "--include-active"]).status == 0)
+                if try inode() == followed { break }
+            }
+            for _ in 0..<15 {
+                try Self.appendOne(ledger, next, segmentBytes: "1048576")
+                next += 1
+            }
+            kill(follower.processIdentifier, SIGCONT)
+            for _ in 0..<5 {
+                try Self.appendOne(ledger, next, segmentBytes: "1048576")
+                next += 1
+            }
+            // A new segment: a follower lost in the old one would now see a gap.
+            try Self.appendOne(ledger, next, segmentBytes: "3000")
+            #expect(Self.waitForLines(output, next + 1) == next + 1)
+            let stillFollowing = follower.isRunning
+            kill(follower.processIdentifier, SIGKILL)
+            follower.waitUntilExit()
+            #expect(stillFollowing)
+            #expect(FileManager.default.contents(atPath: output) == (try Parley.run(["log", "--ledger", ledger]).stdout))
         }
     }
 
