@@ -30,8 +30,13 @@ struct SegmentReader {
     /// Reads every segment, handing chunks to `emit`.
     mutating func run() {
         for (index, path) in paths.enumerated() {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            let openError = errno
+            // The last segment, listed and then removed by a writer's recovery (a new segment
+            // that held no commit yet, a torn start), was never part of the ledger.
+            if fd < 0 && openError == ENOENT && index == paths.count - 1 { break }
             chunk.items.append(.segmentStart(index: index))
-            let size = stream(path)
+            let size = stream(path, fd, openError: openError)
             chunk.items.append(.segmentEnd(index: index, size: size))
         }
         flush()
@@ -44,11 +49,11 @@ struct SegmentReader {
         chunk.bytes.reserveCapacity(Self.chunkBudget + 65_536)
     }
 
-    /// Streams one segment; returns its size in bytes.
-    private mutating func stream(_ path: String) -> Int {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Streams one segment, opened as `fd` (negative: it could not be, for `openError`); returns
+    /// its size in bytes.
+    private mutating func stream(_ path: String, _ fd: Int32, openError: Int32) -> Int {
         guard fd >= 0 else {
-            chunk.items.append(.unreadable(message: "cannot open \(path): \(String(cString: strerror(errno)))"))
+            chunk.items.append(.unreadable(message: "cannot open \(path): \(String(cString: strerror(openError)))"))
             return 0
         }
         defer { close(fd) }
