@@ -16,6 +16,21 @@ import Testing
         #expect(result.status == 0, "\(result.stderrText)")
     }
 
+    /// Starts `parley log --follow` on `ledger`, its stdout and stderr going to files in `dir`.
+    static func startFollower(_ ledger: String, in dir: String) throws -> (Process, output: String, errors: String) {
+        let output = dir + "/follow.out"
+        let errors = dir + "/follow.err"
+        #expect(FileManager.default.createFile(atPath: output, contents: nil))
+        #expect(FileManager.default.createFile(atPath: errors, contents: nil))
+        let follower = Process()
+        follower.executableURL = URL(fileURLWithPath: PackagePaths.parley)
+        follower.arguments = ["log", "--ledger", ledger, "--follow"]
+        follower.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        follower.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+        try follower.run()
+        return (follower, output, errors)
+    }
+
     /// Waits until `path` holds `count` lines (or 15 s pass); returns how many it holds.
     static func waitForLines(_ path: String, _ count: Int) -> Int {
         var lines = 0
@@ -35,16 +50,7 @@ import Testing
             let ledger = dir + "/l"
             try Parley.initLedger(ledger)
             for index in 0..<6 { try Self.appendOne(ledger, index) }
-            let output = dir + "/follow.out"
-            #expect(FileManager.default.createFile(atPath: output, contents: nil))
-            let follower = Process()
-            follower.executableURL = URL(fileURLWithPath: PackagePaths.parley)
-            follower.arguments = ["log", "--ledger", ledger, "--follow"]
-            follower.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-            let errors = dir + "/follow.err"
-            #expect(FileManager.default.createFile(atPath: errors, contents: nil))
-            follower.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
-            try follower.run()
+            let (follower, output, errors) = try Self.startFollower(ledger, in: dir)
             // SIGKILL: the test runner's threads block SIGTERM, and its children inherit the mask.
             defer { if follower.isRunning { kill(follower.processIdentifier, SIGKILL) } }
             #expect(Self.waitForLines(output, 6) == 6)
@@ -74,13 +80,7 @@ import Testing
             let ledger = dir + "/l"
             try Parley.initLedger(ledger)
             for index in 0..<10 { try Self.appendOne(ledger, index, segmentBytes: "1048576") }
-            let output = dir + "/follow.out"
-            #expect(FileManager.default.createFile(atPath: output, contents: nil))
-            let follower = Process()
-            follower.executableURL = URL(fileURLWithPath: PackagePaths.parley)
-            follower.arguments = ["log", "--ledger", ledger, "--follow"]
-            follower.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-            try follower.run()
+            let (follower, output, _) = try Self.startFollower(ledger, in: dir)
             defer { if follower.isRunning { kill(follower.processIdentifier, SIGKILL) } }
             #expect(Self.waitForLines(output, 10) == 10)
             kill(follower.processIdentifier, SIGSTOP)
