@@ -238,11 +238,9 @@ public final class AppendBatch {
         if let typeName, let typeContent, !Self.isTypeName(UnsafeRawBufferPointer(rebasing: out[typeContent])) {
             lineProblems.append("type: \"\(typeName)\" is not an UpperCamelCase event type name")
         }
-        if let effective, !isPlainString(effective) {
-            lineProblems.append(
-                isString(effective)
-                    ? "effective_at: \(String(decoding: out[effective].prefix(40), as: UTF8.self)) is not an RFC 3339 date-time (e.g. 2005-03-15T00:00:00Z)"
-                    : "effective_at: expected an RFC 3339 date-time string")
+        // A string with escapes is no RFC 3339 date-time either: its raw bytes fail the parse below.
+        if let effective, !isString(effective) {
+            lineProblems.append("effective_at: expected an RFC 3339 date-time string")
         } else if let effective,
             Timestamp(
                 rfc3339Bytes: UnsafeRawBufferPointer(rebasing: out[(effective.lowerBound + 1)..<(effective.upperBound - 1)]))

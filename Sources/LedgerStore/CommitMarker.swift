@@ -64,6 +64,17 @@ public struct CommitMarker: Sendable, Equatable {
         self.init(firstSeq: UInt64(first), lastSeq: UInt64(last), root: root, committedAt: committed)
     }
 
+    /// Parses bytes that are exactly one commit-marker frame (header and payload, nothing after).
+    ///
+    /// - Parameter frame: The frame's bytes.
+    /// - Returns: nil when they are not one well-formed marker frame.
+    public init?(frame: UnsafeRawBufferPointer) {
+        guard let scanned = try? FrameScanner.frame(in: frame, at: 0),
+            case .skippable(let range, Self.magic, let payload) = scanned, range.upperBound == frame.count
+        else { return nil }
+        self.init(payload: UnsafeRawBufferPointer(rebasing: frame[payload]))
+    }
+
     /// The payload's fields in canonical (sorted) order, as `init?(payload:)` reads them.
     private static let fieldNames: [StaticString] = ["committed_at", "first_seq", "last_seq", "root", "tree_size"]
 }

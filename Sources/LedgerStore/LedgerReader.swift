@@ -1,5 +1,3 @@
-import LZ4Codec
-
 /// Reads committed records in seq order without taking the writer lock.
 ///
 /// Only bytes up to the last valid commit marker of each segment are read, so a reader never
@@ -144,10 +142,7 @@ public struct LedgerReader: Sendable {
     /// Whether `raw[start..<end]` is a commit marker closing seq `lastSeq`.
     static func marker(in raw: UnsafeRawBufferPointer, from start: Int?, to end: Int, closes lastSeq: UInt64) -> Bool {
         guard let start, start >= 0, start < end, end <= raw.count,
-            let frame = try? FrameScanner.frame(in: UnsafeRawBufferPointer(rebasing: raw[start..<end]), at: 0),
-            case .skippable(let range, CommitMarker.magic, let payload) = frame, range.upperBound == end - start,
-            let marker = CommitMarker(
-                payload: UnsafeRawBufferPointer(rebasing: raw[(start + payload.lowerBound)..<(start + payload.upperBound)]))
+            let marker = CommitMarker(frame: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
         else { return false }
         return marker.lastSeq == lastSeq
     }

@@ -219,13 +219,7 @@ public final class LedgerWriter {
                 layout.segmentPath(segment), offset: loaded.markerStart, count: loaded.committedEnd - loaded.markerStart)
         else { return nil }
         // Only the last marker is read: the index must name exactly where it sits.
-        let marker = bytes.withUnsafeBytes { raw -> CommitMarker? in
-            guard let frame = try? FrameScanner.frame(in: raw, at: 0),
-                case .skippable(let range, CommitMarker.magic, let payload) = frame,
-                range.upperBound == raw.count
-            else { return nil }
-            return CommitMarker(payload: UnsafeRawBufferPointer(rebasing: raw[payload]))
-        }
+        let marker = bytes.withUnsafeBytes { CommitMarker(frame: $0) }
         guard let marker, marker.lastSeq == loaded.lastSeq, marker.root == loaded.frontier.root else { return nil }
         // The next commit's `recorded_at` is at least the saved `last_recorded_at`: one later than
         // the last commit itself (no record is recorded after its commit) would date every later

@@ -34,6 +34,18 @@ import Testing
             sourceLocation: sourceLocation)
     }
 
+    /// The segment offset just after `needle` in `commit`'s marker payload (after its 8-byte header).
+    private func markerText(
+        after needle: String, in commit: SegmentCommit, _ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Int {
+        let needle = Array(needle.utf8)
+        let payload = (commit.markerRange.lowerBound + 8)..<commit.markerRange.upperBound
+        let at = try #require(
+            payload.first { Array(bytes[$0..<min(payload.upperBound, $0 + needle.count)]) == needle },
+            sourceLocation: sourceLocation)
+        return at + needle.count
+    }
+
     @Test func fixtureHasTheExpectedShape() throws {
         try withFixture { fixture in
             #expect(fixture.segmentNames == [1, 101, 201, 304].map { fixture.segmentName(firstSeq: $0) })
@@ -154,10 +166,7 @@ import Testing
             let name = fixture.segmentName(firstSeq: 101)
             let commit = try #require(try fixture.commits(name).first)
             var bytes = try fixture.read(name)
-            let payload = Array(bytes[(commit.markerRange.lowerBound + 8)..<commit.markerRange.upperBound])
-            let rootAt = try #require(
-                (0..<payload.count).first { Array(payload[$0..<min(payload.count, $0 + 8)]) == Array(#""root":""#.utf8) })
-            let digit = commit.markerRange.lowerBound + 8 + rootAt + 8
+            let digit = try markerText(after: #""root":""#, in: commit, bytes)
             bytes[digit] = bytes[digit] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
             try fixture.write(name, bytes)
             let report = try expectBothFail(fixture)
@@ -172,12 +181,8 @@ import Testing
             let name = fixture.segmentName(firstSeq: 101)
             let commit = try #require(try fixture.commits(name).first)
             var bytes = try fixture.read(name)
-            let payload = Array(bytes[(commit.markerRange.lowerBound + 8)..<commit.markerRange.upperBound])
-            let needle = Array(#""committed_at":"20"#.utf8)
-            let at = try #require(
-                (0..<payload.count).first { Array(payload[$0..<min(payload.count, $0 + needle.count)]) == needle })
             // "20YY" becomes "2000": the same length, still RFC 3339, years before the records.
-            let year = commit.markerRange.lowerBound + 8 + at + needle.count
+            let year = try markerText(after: #""committed_at":"20"#, in: commit, bytes)
             bytes.replaceSubrange(year..<(year + 2), with: Array("00".utf8))
             try fixture.write(name, bytes)
             let audit = try CLI.audit(fixture.ledger)
